@@ -1,0 +1,59 @@
+# kexie: short, obvious targets. `make run` and `make test` are all a newcomer needs.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+HOST ?= 127.0.0.1
+
+.PHONY: run test install install-dev lint format check bench messages clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: $(BIN)/python requirements/base.txt
+	$(BIN)/pip install --quiet -r requirements/base.txt
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed requirements/dev.txt
+	$(BIN)/pip install --quiet -r requirements/dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+install-dev: $(VENV)/.installed-dev
+
+run: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_demo
+	$(BIN)/python manage.py ensure_admin --url http://$(HOST):$(PORT)/admin/
+	@echo "Serving http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/admin/)"
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+test: install-dev
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install-dev
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+check: install-dev
+	$(BIN)/python manage.py check
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+bench: install-dev
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
+# Regenerate the Chinese catalog after changing strings, then translate and `make compile`.
+messages: install-dev
+	$(BIN)/python manage.py makemessages -l zh_Hans --no-location --no-obsolete -i ".venv/*" -i "bench/*"
+
+compile: install-dev
+	$(BIN)/python manage.py compilemessages -l zh_Hans
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache staticfiles

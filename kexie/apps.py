@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.contrib.staticfiles.apps import StaticFilesConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class KexieConfig(AppConfig):
+    default = True
+    name = "kexie"
+    verbose_name = _("Site")
+
+
+class KexieStaticFilesConfig(StaticFilesConfig):
+    # Never collect the editor's bundled demo, test and sample pages.
+    ignore_patterns = [*StaticFilesConfig.ignore_patterns, "samples", "tests", "*.md"]

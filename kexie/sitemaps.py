@@ -1,0 +1,3 @@
+from news.sitemaps import ArticleSitemap, CategorySitemap, StaticSitemap
+
+sitemaps = {"static": StaticSitemap, "categories": CategorySitemap, "articles": ArticleSitemap}

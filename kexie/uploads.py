@@ -1,0 +1,169 @@
+"""
+Upload checks shared by every model and the editor's image upload.
+
+Files are judged by their content, never by their name: images must open in
+Pillow as one of a few formats within size and pixel limits, documents must
+carry the signature of an allowed document type. Stored names are generated,
+so an upload can neither traverse paths nor overwrite another file.
+"""
+
+import uuid
+import zipfile
+from pathlib import PurePosixPath
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
+from django.utils.deconstruct import deconstructible
+from django.utils.translation import gettext as _
+from PIL import Image, UnidentifiedImageError
+
+IMAGE_FORMATS = {"JPEG": "jpg", "PNG": "png", "GIF": "gif", "WEBP": "webp"}
+
+# Office Open XML documents are zip files; the legacy Office formats share the
+# OLE2 compound-file signature.
+OLE2_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+DOCUMENT_TYPES = {
+    "pdf": "PDF",
+    "doc": "Word",
+    "docx": "Word",
+    "xls": "Excel",
+    "xlsx": "Excel",
+    "ppt": "PowerPoint",
+    "pptx": "PowerPoint",
+    "wps": "WPS",
+    "txt": "TXT",
+    "zip": "ZIP",
+}
+OOXML_MARKERS = {"docx": "word/", "xlsx": "xl/", "pptx": "ppt/"}
+
+
+def _size_limit_error(size, limit):
+    return ValidationError(
+        _("The file is %(size)s; files may be at most %(limit)s."),
+        code="file_too_large",
+        params={"size": filesizeformat(size), "limit": filesizeformat(limit)},
+    )
+
+
+def inspect_image(file):
+    """Return Pillow's format name for an acceptable image, or raise ValidationError."""
+    limit = settings.KEXIE_MAX_IMAGE_BYTES
+    if file.size is not None and file.size > limit:
+        raise _size_limit_error(file.size, limit)
+    max_pixels = settings.KEXIE_MAX_IMAGE_PIXELS
+    position = file.tell() if hasattr(file, "tell") else 0
+    try:
+        file.seek(0)
+        with Image.open(file) as image:
+            width, height = image.size
+            if width * height > max_pixels:
+                raise ValidationError(
+                    _(
+                        "The image is %(width)s×%(height)s pixels; images may have at most "
+                        "%(max)s million pixels."
+                    ),
+                    code="too_many_pixels",
+                    params={"width": width, "height": height, "max": max_pixels // 1_000_000},
+                )
+            image_format = image.format
+            if image_format not in IMAGE_FORMATS:
+                raise ValidationError(
+                    _("Only JPEG, PNG, GIF and WebP images can be uploaded."),
+                    code="image_type",
+                )
+            image.verify()
+    except ValidationError:
+        raise
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        raise ValidationError(
+            _("This file is not a valid image. Upload a JPEG, PNG, GIF or WebP picture."),
+            code="invalid_image",
+        ) from None
+    finally:
+        file.seek(position)
+    return image_format
+
+
+def validate_image(file):
+    inspect_image(file)
+
+
+def _document_kind(head, file, extension):
+    if head.startswith(b"%PDF-"):
+        return {"pdf"}
+    if head.startswith(OLE2_SIGNATURE):
+        return {"doc", "xls", "ppt", "wps"}
+    if head.startswith(b"PK\x03\x04"):
+        file.seek(0)
+        try:
+            with zipfile.ZipFile(file) as archive:
+                names = archive.namelist()
+        except zipfile.BadZipFile:
+            return set()
+        kinds = {"zip"}
+        for kind, marker in OOXML_MARKERS.items():
+            if any(name.startswith(marker) for name in names):
+                kinds.add(kind)
+        return kinds
+    if extension == "txt":
+        try:
+            head.decode("utf-8")
+        except UnicodeDecodeError:
+            return set()
+        lowered = head.lower()
+        if b"<script" in lowered or b"<html" in lowered or b"<svg" in lowered:
+            return set()
+        return {"txt"}
+    return set()
+
+
+def validate_attachment(file):
+    """Accept allowed documents (by content) and images; refuse everything else."""
+    limit = settings.KEXIE_MAX_ATTACHMENT_BYTES
+    if file.size is not None and file.size > limit:
+        raise _size_limit_error(file.size, limit)
+    extension = PurePosixPath(file.name or "").suffix.lower().lstrip(".")
+    if extension in {"jpg", "jpeg", "png", "gif", "webp"}:
+        validate_image(file)
+        return
+    allowed = ", ".join(sorted(DOCUMENT_TYPES))
+    if extension not in DOCUMENT_TYPES:
+        raise ValidationError(
+            _("Files of type “%(ext)s” cannot be attached. Allowed types: %(allowed)s."),
+            code="attachment_type",
+            params={"ext": extension or "?", "allowed": allowed + ", jpg, png, gif, webp"},
+        )
+    position = file.tell()
+    try:
+        file.seek(0)
+        head = file.read(2048)
+        kinds = _document_kind(head, file, extension)
+    finally:
+        file.seek(position)
+    if extension not in kinds:
+        raise ValidationError(
+            _("The file's content does not match its “.%(ext)s” name; it was not accepted."),
+            code="attachment_content",
+            params={"ext": extension},
+        )
+
+
+@deconstructible
+class UploadTo:
+    """Generated, date-bucketed file names: no traversal, no overwrite, no guessing."""
+
+    def __init__(self, prefix):
+        self.prefix = prefix
+
+    def __call__(self, instance, filename):
+        extension = PurePosixPath(filename).suffix.lower().lstrip(".")
+        extension = "".join(ch for ch in extension if ch.isalnum())[:8] or "bin"
+        if extension == "jpeg":
+            extension = "jpg"
+        today = timezone.localdate()
+        return f"{self.prefix}/{today:%Y/%m}/{uuid.uuid4().hex}.{extension}"
+
+    def __eq__(self, other):
+        return isinstance(other, UploadTo) and other.prefix == self.prefix

@@ -1,0 +1,135 @@
+from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.db.models import F, Q, Window
+from django.db.models.functions import RowNumber
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404
+from django.utils.decorators import method_decorator
+from django.views.decorators.cache import never_cache
+from django.views.generic import DetailView, ListView, TemplateView
+
+from news.models import Article, Attachment, Category
+
+PAGE_SIZE = 20
+HOME_SECTION_SIZE = 6
+
+
+class PaginatedListMixin:
+    """Forgiving paging: junk or out-of-range ``page`` values show the nearest page."""
+
+    paginate_by = PAGE_SIZE
+
+    def paginate_queryset(self, queryset, page_size):
+        paginator = self.get_paginator(queryset, page_size)
+        page = paginator.get_page(self.request.GET.get("page"))
+        return paginator, page, page.object_list, page.has_other_pages()
+
+
+class HomeView(TemplateView):
+    template_name = "home.html"
+
+    def get_context_data(self, **kwargs):
+        published = Article.objects.published()
+        sections = list(Category.objects.filter(show_on_home=True))
+        latest = (
+            published.filter(category__in=sections)
+            .annotate(
+                row=Window(
+                    RowNumber(),
+                    partition_by=F("category"),
+                    order_by=[F("is_pinned").desc(), F("publish_at").desc(), F("id").desc()],
+                )
+            )
+            .filter(row__lte=HOME_SECTION_SIZE)
+            .defer("body")
+        )
+        by_category = {}
+        for article in latest:
+            by_category.setdefault(article.category_id, []).append(article)
+        for section in sections:
+            section.latest = by_category.get(section.pk, [])
+        headlines = published.filter(is_headline=True).for_list().defer("body")[:5]
+        return super().get_context_data(headlines=headlines, sections=sections, **kwargs)
+
+
+class ArticleListView(PaginatedListMixin, ListView):
+    template_name = "news/article_list.html"
+    context_object_name = "articles"
+
+    def get_queryset(self):
+        return Article.objects.published().for_list().defer("body")
+
+
+class CategoryView(ArticleListView):
+    template_name = "news/category_detail.html"
+
+    def get_queryset(self):
+        self.category = get_object_or_404(
+            Category.objects.select_related("parent"), slug=self.kwargs["slug"]
+        )
+        return super().get_queryset().in_category(self.category)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(category=self.category, **kwargs)
+
+
+class ArticleDetailView(DetailView):
+    template_name = "news/article_detail.html"
+    context_object_name = "article"
+
+    def get_queryset(self):
+        return (
+            Article.objects.published()
+            .select_related("category__parent")
+            .prefetch_related("attachments")
+        )
+
+    def get_object(self, queryset=None):
+        article = super().get_object(queryset)
+        article.count_view()
+        return article
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**self.neighbours(self.object), **kwargs)
+
+    @staticmethod
+    def neighbours(article):
+        """The previous and next published articles of the same category, by publish time."""
+        if article.publish_at is None:
+            return {"previous_article": None, "next_article": None}
+        siblings = Article.objects.published().filter(category_id=article.category_id).only("title")
+        same_time = Q(publish_at=article.publish_at)
+        earlier = Q(publish_at__lt=article.publish_at) | (same_time & Q(pk__lt=article.pk))
+        later = Q(publish_at__gt=article.publish_at) | (same_time & Q(pk__gt=article.pk))
+        return {
+            "previous_article": siblings.filter(earlier).order_by("-publish_at", "-pk").first(),
+            "next_article": siblings.filter(later).order_by("publish_at", "pk").first(),
+        }
+
+
+@method_decorator(never_cache, name="dispatch")
+class ArticlePreviewView(PermissionRequiredMixin, ArticleDetailView):
+    """Staff preview of any article, whatever its status; never cached, never counted."""
+
+    permission_required = "news.view_article"
+    template_name = "news/article_detail.html"
+
+    def get_queryset(self):
+        return Article.objects.select_related("category__parent").prefetch_related("attachments")
+
+    def get_object(self, queryset=None):
+        return DetailView.get_object(self, queryset)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(is_preview=True, **kwargs)
+
+
+def attachment_download(request, pk):
+    attachment = get_object_or_404(Attachment.objects.select_related("article"), pk=pk)
+    article = attachment.article
+    if not article.is_public and not request.user.has_perm("news.view_article"):
+        raise Http404
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    return FileResponse(handle, as_attachment=True, filename=attachment.original_name)

@@ -1,0 +1,33 @@
+import pytest
+from django.contrib.auth.models import Permission
+
+
+@pytest.fixture(autouse=True)
+def _isolated_media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def make_staff(django_user_model):
+    """A staff user holding exactly the given permissions ("app.codename")."""
+
+    def make(*perms, username="staff", superuser=False):
+        user = django_user_model.objects.create_user(
+            username=username, password="a-long-test-password", is_staff=True
+        )
+        user.is_superuser = superuser
+        user.save()
+        for perm in perms:
+            app_label, codename = perm.split(".")
+            user.user_permissions.add(
+                Permission.objects.get(content_type__app_label=app_label, codename=codename)
+            )
+        return django_user_model.objects.get(pk=user.pk)  # fresh permission cache
+
+    return make
+
+
+@pytest.fixture
+def superuser(make_staff):
+    return make_staff(username="root", superuser=True)
