@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 HOST ?= 127.0.0.1
 
-.PHONY: run test install install-dev lint format check bench messages clean
+.PHONY: run test install install-dev lint format check bench messages compile clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -48,12 +48,13 @@ check: install-dev
 bench: install-dev
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
-# Regenerate the Chinese catalog after changing strings, then translate and `make compile`.
+# After changing strings: collect them, fill from locale/fragments/*.json, compile (needs gettext).
 messages: install-dev
-	$(BIN)/python manage.py makemessages -l zh_Hans --no-location --no-obsolete -i ".venv/*" -i "bench/*"
+	$(BIN)/python manage.py update_catalog
 
+# Fill and compile only (no gettext needed).
 compile: install-dev
-	$(BIN)/python manage.py compilemessages -l zh_Hans
+	$(BIN)/python manage.py update_catalog --no-extract
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache staticfiles

@@ -1,5 +1,6 @@
 """Checks that the Chinese catalog is complete and its compiled file is current."""
 
+import json
 from pathlib import Path
 
 import polib
@@ -22,3 +23,38 @@ def catalog_problems():
         ):
             problems.append(f"not compiled (run make compile): {entry.msgid!r}")
     return problems
+
+
+FRAGMENTS = Path(settings.BASE_DIR) / "locale" / "fragments"
+
+
+def _load_fragments():
+    """Translations kept as JSON beside the catalog, one file per area of work."""
+    singles, plurals = {}, {}
+    for path in sorted(FRAGMENTS.glob("*.json")):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        for item in data.pop("_plurals", []):
+            plurals[(item["msgid"], item["msgid_plural"])] = item["msgstr"]
+        singles.update(data)
+    return singles, plurals
+
+
+def apply_fragments():
+    """Fill untranslated catalog entries from the fragments, then compile the .mo."""
+    singles, plurals = _load_fragments()
+    po = polib.pofile(str(CATALOG.with_suffix(".po")))
+    for entry in po:
+        if entry.msgid_plural:
+            forms = plurals.get((entry.msgid, entry.msgid_plural))
+            if forms and not entry.translated():
+                entry.msgstr_plural = dict(enumerate(forms))
+        elif entry.msgid in singles and not entry.msgstr:
+            entry.msgstr = singles[entry.msgid]
+        if entry.translated() and "fuzzy" in entry.flags:
+            entry.flags.remove("fuzzy")
+    po.metadata["Language"] = "zh_Hans"
+    po.metadata["Plural-Forms"] = "nplurals=1; plural=0;"
+    po.metadata["Content-Type"] = "text/plain; charset=UTF-8"
+    po.save()
+    po.save_as_mofile(str(CATALOG.with_suffix(".mo")))
+    return [entry.msgid for entry in po.untranslated_entries()]

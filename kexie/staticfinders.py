@@ -32,7 +32,7 @@ def is_hidden(path):
 class AppDirectoriesFinder(finders.AppDirectoriesFinder):
     def find(self, path, find_all=False, **kwargs):
         if is_hidden(path):
-            return [] if find_all else None
+            return []
         return super().find(path, find_all=find_all, **kwargs)
 
     def list(self, ignore_patterns):

@@ -176,6 +176,8 @@ def load(stdout):
         Article.objects.create(
             pk=SEED_ARTICLE_ID,
             title="回望五年奋斗路，这份答卷请审阅！",
+            summary="12月14日，恩施州科学技术协会第五次代表大会顺利召开。"
+            "让我们一起回顾五年来州科协团结引领广大科技工作者奋斗新时代、开启新征程的进取篇章。",
             category=categories["news"],
             body=seed_body,
             source="恩施州科协",

@@ -1,0 +1,84 @@
+"""Every public news page runs the same number of queries however much content exists."""
+
+import threading
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+
+from news.models import Article
+from tests.news.factories import ArticleFactory, AttachmentFactory, CategoryFactory
+
+pytestmark = pytest.mark.django_db
+
+# Queries per page: the navigation's categories, then the page's own.
+BUDGETS = {
+    "home": 4,  # nav, sections, latest per section (one window query), headlines
+    "list": 3,  # nav, count, page
+    "category": 4,  # nav, category, count, page
+    "detail": 6,  # nav, article+category, view count update, attachments, previous, next
+    "feed": 1,
+    "sitemap": 4,  # categories (count + list), articles (count + page)
+}
+
+
+def fill(size):
+    parent = CategoryFactory(slug="news-center", name="新闻中心")
+    categories = [
+        CategoryFactory(slug=f"section-{n}", parent=parent, show_on_home=True) for n in range(3)
+    ]
+    articles = []
+    for number in range(size):
+        article = ArticleFactory(category=categories[number % 3], is_headline=number % 4 == 0)
+        articles.append(article)
+        AttachmentFactory.create_batch(2, article=article)
+    return parent, articles
+
+
+def urls(parent, articles):
+    middle = articles[len(articles) // 2]
+    return {
+        "home": reverse("home"),
+        "list": reverse("news:article-list"),
+        "category": parent.get_absolute_url(),
+        "detail": middle.get_absolute_url(),
+        "feed": reverse("news:feed"),
+        "sitemap": reverse("django.contrib.sitemaps.views.sitemap"),
+    }
+
+
+@pytest.mark.parametrize("size", [3, 30])
+@pytest.mark.parametrize("page", list(BUDGETS))
+def test_query_count_does_not_grow_with_content(client, django_assert_num_queries, size, page):
+    parent, articles = fill(size)
+    url = urls(parent, articles)[page]
+    with django_assert_num_queries(BUDGETS[page]):
+        response = client.get(url)
+    assert response.status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_views_lose_no_count():
+    if connection.vendor == "sqlite":
+        pytest.skip("SQLite serializes writers; the race is exercised on PostgreSQL")
+    article = ArticleFactory(view_count=0)
+    threads_count, views_each = 8, 25
+    barrier = threading.Barrier(threads_count)
+
+    def reader():
+        from django.db import connections
+
+        try:
+            barrier.wait()
+            for _ in range(views_each):
+                Article.objects.get(pk=article.pk).count_view()
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=reader) for _ in range(threads_count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    article.refresh_from_db()
+    assert article.view_count == threads_count * views_each
