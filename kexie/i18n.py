@@ -46,12 +46,18 @@ def apply_fragments():
     for entry in po:
         if entry.msgid_plural:
             forms = plurals.get((entry.msgid, entry.msgid_plural))
-            if forms and not entry.translated():
-                entry.msgstr_plural = dict(enumerate(forms))
-        elif entry.msgid in singles and not entry.msgstr:
+            if not forms or (entry.translated() and "fuzzy" not in entry.flags):
+                continue
+            entry.msgstr_plural = dict(enumerate(forms))
+        elif entry.msgid in singles and (not entry.msgstr or "fuzzy" in entry.flags):
             entry.msgstr = singles[entry.msgid]
-        if entry.translated() and "fuzzy" in entry.flags:
+        else:
+            continue
+        # makemessages guesses translations for new strings and marks them fuzzy;
+        # the fragment's translation replaces the guess.
+        if "fuzzy" in entry.flags:
             entry.flags.remove("fuzzy")
+        entry.previous_msgid = entry.previous_msgid_plural = None
     po.metadata["Language"] = "zh_Hans"
     po.metadata["Plural-Forms"] = "nplurals=1; plural=0;"
     po.metadata["Content-Type"] = "text/plain; charset=UTF-8"

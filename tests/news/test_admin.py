@@ -174,3 +174,15 @@ def test_change_page_shows_history_and_preview_link(client, superuser):
     text = client.get(reverse("admin:news_article_change", args=[article.pk])).text
     assert article.get_preview_url() in text
     assert "审核记录" in text
+
+
+def test_reviewers_see_what_waits_for_them_on_the_dashboard(client, make_staff):
+    ArticleFactory(pending=True, title="等待审核的稿件")
+    ArticleFactory(draft=True, title="还没提交的草稿")
+    client.force_login(make_staff(*REVIEWER_PERMS, username="reviewer"))
+    text = client.get(reverse("admin:index")).text
+    assert "1 篇文章等待审核" in text
+    assert "等待审核的稿件" in text and "还没提交的草稿" not in text
+
+    client.force_login(make_staff(*EDITOR_PERMS, username="editor"))
+    assert "等待审核的稿件" not in client.get(reverse("admin:index")).text
