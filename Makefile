@@ -31,6 +31,7 @@ run: install
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: install-dev
+	@test -x /usr/bin/chromium || echo "NOTE: Chromium is not installed, so the browser suite (tests/e2e) will be skipped. Install it with: apt-get install chromium fonts-noto-cjk"
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: install-dev
