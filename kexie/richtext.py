@@ -13,7 +13,7 @@ import nh3
 from ckeditor.widgets import CKEditorWidget
 from django import forms
 from django.db import models
-from django.urls import reverse_lazy
+from django.urls import reverse
 from django.utils.html import strip_tags
 from django.utils.safestring import mark_safe
 
@@ -90,11 +90,14 @@ class RichTextWidget(CKEditorWidget):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("config_name", "default")
         super().__init__(*args, **kwargs)
-        self.config = {
-            **EDITOR_CONFIG,
-            "filebrowserUploadUrl": str(reverse_lazy("kexie:editor-upload")),
-            "uploadUrl": str(reverse_lazy("kexie:editor-upload")),
-        }
+        self.config = dict(EDITOR_CONFIG)
+
+    def _set_config(self):
+        # Resolved at render time: reversing URLs while forms are being declared would
+        # load the URLconf before every admin module has registered its models.
+        upload_url = reverse("kexie:editor-upload")
+        self.config.update(filebrowserUploadUrl=upload_url, uploadUrl=upload_url)
+        super()._set_config()
 
     @property
     def media(self):
@@ -102,7 +105,10 @@ class RichTextWidget(CKEditorWidget):
 
 
 class RichTextFormField(forms.CharField):
-    widget = RichTextWidget
+    def __init__(self, *args, **kwargs):
+        # Always the editor, even where the admin would put its plain textarea.
+        kwargs["widget"] = RichTextWidget()
+        super().__init__(*args, **kwargs)
 
     def clean(self, value):
         return sanitize_html(super().clean(value))

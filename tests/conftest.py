@@ -1,5 +1,12 @@
+from pathlib import Path
+
 import pytest
 from django.contrib.auth.models import Permission
+
+
+def pytest_configure(config):
+    # The SQLite test database is a file in var/ (see settings), shared with the live server.
+    (Path(__file__).resolve().parent.parent / "var").mkdir(exist_ok=True)
 
 
 @pytest.fixture(autouse=True)

@@ -9,6 +9,9 @@ from kexie.urls import urlpatterns as site_urlpatterns
 
 urlpatterns = [
     re_path(r"^static/(?P<path>.*)$", serve_static, {"insecure": True}),
-    re_path(r"^media/(?P<path>.*)$", serve_media, {"document_root": settings.MEDIA_ROOT}),
+    re_path(
+        r"^media/(?P<path>.*)$",
+        lambda request, path: serve_media(request, path, settings.MEDIA_ROOT),
+    ),
     *site_urlpatterns,
 ]

@@ -186,3 +186,11 @@ def test_reviewers_see_what_waits_for_them_on_the_dashboard(client, make_staff):
 
     client.force_login(make_staff(*EDITOR_PERMS, username="editor"))
     assert "等待审核的稿件" not in client.get(reverse("admin:index")).text
+
+
+def test_body_is_edited_with_the_rich_text_editor(client, superuser):
+    client.force_login(superuser)
+    text = client.get(reverse("admin:news_article_add")).text
+    assert 'data-type="ckeditortype"' in text
+    assert "kexie/admin/editor-upload.js" in text
+    assert reverse("kexie:editor-upload") in text
