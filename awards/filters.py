@@ -48,7 +48,7 @@ class HonourFilter(django_filters.FilterSet):
         widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Person, unit or award")}),
     )
     year = django_filters.ChoiceFilter(
-        label=_("Year"), choices=year_choices, method="filter_year", empty_label=_("All years")
+        label=_("Year"), choices=[], method="filter_year", empty_label=_("All years")
     )
     level = django_filters.ChoiceFilter(
         label=_("Level"), field_name="award__level", choices=Level.choices, empty_label=_("All")
@@ -56,7 +56,7 @@ class HonourFilter(django_filters.FilterSet):
     body = django_filters.ChoiceFilter(
         label=_("Conferring body"),
         field_name="award__conferring_body",
-        choices=body_choices,
+        choices=[],
         empty_label=_("All"),
     )
     county = django_filters.ChoiceFilter(
@@ -72,6 +72,13 @@ class HonourFilter(django_filters.FilterSet):
     class Meta:
         model = Honour
         fields = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Read the choices once: a callable would be queried again by validation
+        # and again by rendering.
+        self.filters["year"].extra["choices"] = year_choices()
+        self.filters["body"].extra["choices"] = body_choices()
 
     def filter_year(self, queryset, name, value):
         if value == UNKNOWN_YEAR:
