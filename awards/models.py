@@ -23,7 +23,7 @@ class Level(models.TextChoices):
     NATIONAL = "national", _("National")
     PROVINCIAL = "provincial", _("Provincial")
     PREFECTURE = "prefecture", _("Prefecture")
-    COUNTY = "county", _("County")
+    COUNTY = "county", _("County level")
 
 
 class RecipientKind(models.TextChoices):

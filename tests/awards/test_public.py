@@ -5,6 +5,7 @@ import pytest
 from django.core.management import call_command
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import gettext, ngettext
 
 from awards import demo
 from awards.models import Honour, Level
@@ -24,6 +25,10 @@ LIST_URL = "/honours/"
 def recipients_shown(response):
     """The recipient names listed on the page, in order."""
     return re.findall(r'<a href="/honours/recipient/[^"]+/">([^<]+)</a>', response.text)
+
+
+def recipients_heading(count):
+    return ngettext("%(counter)s recipient", "%(counter)s recipients", count) % {"counter": count}
 
 
 def chart_segments(response):
@@ -94,12 +99,13 @@ def test_honours_page_shows_the_seed_grouped_by_year_then_level(client, seed):
     text = response.text
     for name in ["吴双清", "李宜恩", "易美军", "龙祥云", "向家亮", "丛欣", "恩施市航空路社区"]:
         assert name in text
-    assert "李车书</a> and others (3 people in all)" in text
+    group = gettext(" and others (%(size)s people in all)") % {"size": 3}
+    assert f"李车书</a>{group}" in text
     years = re.findall(r'<section class="honour-year">\s*<h2>([^<]+)</h2>', text)
-    assert years == ["2022", "2021", "2020", "Year unknown"]
+    assert years == ["2022", "2021", "2020", gettext("Year unknown")]
     section_2021 = text.split("<h2>2021</h2>")[1].split('<section class="honour-year">')[0]
     levels = re.findall(r'<h3 class="honour-level">([^<]+)</h3>', section_2021)
-    assert levels == ["National", "Provincial", "Prefecture"]
+    assert levels == [Level.NATIONAL.label, Level.PROVINCIAL.label, Level.PREFECTURE.label]
 
 
 def test_filters_combine(client, seed):
@@ -117,7 +123,7 @@ def test_filters_combine(client, seed):
     assert sorted(shown) == sorted(["易美军", "龙祥云", "向家亮"])
     response = client.get(LIST_URL, {"year": "2020", "level": "provincial"})
     assert recipients_shown(response) == []
-    assert "No honours match these filters." in response.text
+    assert gettext("No honours match these filters.") in response.text
 
 
 def test_counts_and_chart_follow_the_filters(client):
@@ -129,7 +135,7 @@ def test_counts_and_chart_follow_the_filters(client):
     HonourFactory(award=provincial, year=2021)
     HonourFactory(award=provincial, year=None)
     response = client.get(LIST_URL)
-    assert "7 recipients" in response.text
+    assert recipients_heading(7) in response.text
     # 2022: 4 national + 1 provincial = 5, the longest bar; 2021: 1; unknown: 1.
     assert chart_segments(response) == [
         (4, "national"),
@@ -139,13 +145,13 @@ def test_counts_and_chart_follow_the_filters(client):
     ]
     assert 'width="80.0%"' in response.text and 'x="80.0%"' in response.text
     assert 'width="20.0%"' in response.text
-    assert "<title>2022 · National: 4</title>" in response.text
+    assert f"<title>2022 · {Level.NATIONAL.label}: 4</title>" in response.text
     assert '<th scope="row">2022</th><td>4</td><td>1</td><td>5</td>' in response.text
     assert 'role="img"' in response.text and "aria-labelledby" in response.text
 
     response = client.get(LIST_URL, {"level": "national"})
     assert chart_segments(response) == [(4, "national")]
-    assert "4 recipients" in response.text
+    assert recipients_heading(4) in response.text
 
 
 @pytest.mark.parametrize(
@@ -173,7 +179,7 @@ def test_an_ignored_value_is_named_and_the_valid_filters_still_apply(client):
     HonourFactory(person_name="李四", year=2022, award=AwardFactory(level=Level.PROVINCIAL))
     response = client.get(LIST_URL, {"level": "national", "year": "abc"})
     assert recipients_shown(response) == ["张三"]
-    assert "were not understood and were ignored" in response.text
+    assert gettext("These values were not understood and were ignored:") in response.text
 
 
 def test_recipient_page_lists_all_of_a_persons_honours(client):
