@@ -103,5 +103,7 @@ class HonourFilter(django_filters.FilterSet):
         if not self.is_bound or self.form.is_valid():
             return []
         return [
-            (self.form.fields[name].label, self.data.get(name, "")) for name in self.form.errors
+            (self.form.fields[name].label, self.data.get(name, ""))
+            for name in self.form.errors
+            if name in self.form.fields
         ]
