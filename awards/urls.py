@@ -1,9 +1,10 @@
 from django.urls import path
-from django.views.generic import TemplateView
+
+from awards import views
 
 app_name = "awards"
 
-# Placeholder until the honours pages are built (issue 4).
 urlpatterns = [
-    path("", TemplateView.as_view(template_name="awards/honour_list.html"), name="honour-list"),
+    path("", views.HonourListView.as_view(), name="honour-list"),
+    path("recipient/<slug:key>/", views.RecipientView.as_view(), name="recipient-detail"),
 ]

@@ -1,0 +1,205 @@
+from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count
+from django.http import Http404, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from awards import exports
+from awards.forms import GroupEntryForm
+from awards.models import Award, Honour
+from awards.services import create_group_honours
+from kexie.admin import StampedAdminMixin
+from organizations.models import Member, Organization
+
+
+@admin.register(Award)
+class AwardAdmin(admin.ModelAdmin):
+    list_display = ["name", "level", "conferring_body", "recipient_kind", "honours_link"]
+    list_filter = ["level", "recipient_kind", "conferring_body"]
+    search_fields = ["name", "conferring_body"]
+    readonly_fields = ["created_at", "updated_at"]
+    fields = [
+        "name",
+        "level",
+        "conferring_body",
+        "recipient_kind",
+        "description",
+        "created_at",
+        "updated_at",
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(honour_count=Count("honours"))
+
+    @admin.display(description=_("honours"), ordering="honour_count")
+    def honours_link(self, award):
+        url = reverse("admin:awards_honour_changelist")
+        url = f"{url}?{urlencode({'award__id__exact': award.pk})}"
+        return format_html('<a href="{}">{}</a>', url, award.honour_count)
+
+
+@admin.register(Honour)
+class HonourAdmin(StampedAdminMixin, admin.ModelAdmin):
+    change_list_template = "admin/awards/honour/change_list.html"
+    list_display = [
+        "recipient_display",
+        "award",
+        "award_level",
+        "year",
+        "group_size",
+        "county",
+        "public_link",
+    ]
+    list_filter = [
+        "year",
+        "award__level",
+        "award__recipient_kind",
+        "county",
+        "award__conferring_body",
+    ]
+    list_select_related = ["award", "organization"]
+    search_fields = [
+        "person_name",
+        "unit_name",
+        "employer",
+        "award__name",
+        "organization__name",
+        "organization__short_name",
+    ]
+    ordering = ["-year", "award__name", "id"]
+    # Member and organization use autocomplete when the organizations admin offers
+    # search (see get_autocomplete_fields); raw ids are the fallback until then.
+    raw_id_fields = ["member", "organization"]
+    readonly_fields = ["recipient_key", "created_at", "created_by", "updated_at", "updated_by"]
+    fieldsets = [
+        (None, {"fields": ["award", "year"]}),
+        (
+            _("Recipient"),
+            {
+                "fields": [
+                    "person_name",
+                    "member",
+                    "organization",
+                    "unit_name",
+                    "employer",
+                    "county",
+                    "group_size",
+                ]
+            },
+        ),
+        (_("Details"), {"fields": ["citation", "photo", "articles"]}),
+        (
+            _("Record"),
+            {
+                "fields": ["recipient_key", "created_at", "created_by", "updated_at", "updated_by"],
+                "classes": ["collapse"],
+            },
+        ),
+    ]
+
+    def get_autocomplete_fields(self, request):
+        fields = ["award", "articles"]
+        for name, model in (("member", Member), ("organization", Organization)):
+            target = self.admin_site._registry.get(model)
+            if target is not None and target.get_search_fields(request):
+                fields.append(name)
+        return fields
+
+    @admin.display(description=_("recipient"), ordering="person_name")
+    def recipient_display(self, honour):
+        if honour.group_size > 1:
+            return f"{honour.recipient_name}（{honour.group_size}）"
+        return honour.recipient_name
+
+    @admin.display(description=_("level"), ordering="award__level")
+    def award_level(self, honour):
+        return honour.award.get_level_display()
+
+    @admin.display(description=_("public page"))
+    def public_link(self, honour):
+        return format_html('<a href="{}">{}</a>', honour.get_absolute_url(), _("View"))
+
+    def get_urls(self):
+        own = [
+            path(
+                "group-entry/",
+                self.admin_site.admin_view(self.group_entry_view),
+                name="awards_honour_group_entry",
+            ),
+            path(
+                "export/<str:fmt>/",
+                self.admin_site.admin_view(self.export_view),
+                name="awards_honour_export",
+            ),
+        ]
+        return own + super().get_urls()
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {
+            "can_export": request.user.has_perm("awards.export_honour"),
+            "can_group_entry": self.has_add_permission(request),
+            **(extra_context or {}),
+        }
+        return super().changelist_view(request, extra_context)
+
+    def group_entry_view(self, request):
+        """Paste one award's recipients, preview every line, then create them all at once."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = GroupEntryForm(request.POST or None)
+        confirmed = "_confirm" in request.POST
+        if request.method == "POST" and form.is_valid() and not form.has_line_errors and confirmed:
+            data = form.cleaned_data
+            created = create_group_honours(
+                award=data["award"],
+                lines=form.parsed_lines,
+                year=data["year"],
+                county=data["county"],
+                citation=data["citation"],
+                user=request.user,
+            )
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d honour was created.", "%(count)d honours were created.", len(created)
+                )
+                % {"count": len(created)},
+                messages.SUCCESS,
+            )
+            url = reverse("admin:awards_honour_changelist")
+            query = urlencode({"award__id__exact": data["award"].pk})
+            return HttpResponseRedirect(f"{url}?{query}")
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Group entry"),
+            "form": form,
+            "lines": form.parsed_lines if form.is_bound and form.is_valid() else [],
+            "can_confirm": form.is_bound
+            and form.is_valid()
+            and not form.has_line_errors
+            and bool(form.parsed_lines),
+            "refused": confirmed,
+        }
+        return TemplateResponse(request, "admin/awards/honour/group_entry.html", context)
+
+    def export_view(self, request, fmt):
+        if fmt not in exports.FORMATS:
+            raise Http404
+        if not request.user.has_perm("awards.export_honour"):
+            raise PermissionDenied
+        try:
+            changelist = self.get_changelist_instance(request)
+        except IncorrectLookupParameters:
+            self.message_user(request, _("The filters were not understood."), messages.ERROR)
+            return HttpResponseRedirect(reverse("admin:awards_honour_changelist"))
+        queryset = changelist.get_queryset(request)
+        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+        return exports.export(request, queryset, fmt=fmt, filename=f"honours-{stamp}.{fmt}")
