@@ -8,6 +8,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import models
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -44,6 +45,7 @@ class OrganizationAdmin(ExportAdminMixin, admin.ModelAdmin):
     readonly_fields = ["created_at", "updated_at"]
     ordering = ["kind", "order", "name"]
     show_full_result_count = False
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = [
         (None, {"fields": ["name", "short_name", "slug", "kind", "parent", "county"]}),
         (
