@@ -10,6 +10,7 @@ is then streamed. Columns are declared once and shared by both formats.
 
 import csv
 import datetime
+import io
 import tempfile
 from dataclasses import dataclass, field
 
@@ -28,6 +29,20 @@ from kexie.models import AuditEntry
 
 CHUNK_SIZE = 2000
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_FIRST_CHARACTERS = frozenset("".join(FORMULA_PREFIXES))
+ROWS_PER_WRITE = 500  # CSV lines joined per chunk of the streamed response
+
+
+def _render_value(value):
+    if value is None:
+        return ""
+    if type(value) is str:
+        return value
+    if isinstance(value, datetime.datetime):
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M:%S")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value)
 
 
 @dataclass(frozen=True)
@@ -37,20 +52,27 @@ class Column:
     choices: dict = field(default_factory=dict)  # stored value -> label
 
     def render(self, value):
-        if value is None:
-            return ""
-        if self.choices:
-            return str(self.choices.get(value, value))
-        if isinstance(value, datetime.datetime):
-            return timezone.localtime(value).strftime("%Y-%m-%d %H:%M:%S")
-        if isinstance(value, datetime.date):
-            return value.strftime("%Y-%m-%d")
-        return str(value)
+        return self.renderer()(value)
+
+    def renderer(self):
+        """A function from a stored value to its text, made once per export.
+
+        Choice labels are translated here, once, not for every row.
+        """
+        if not self.choices:
+            return _render_value
+        labels = {key: str(label) for key, label in self.choices.items()}
+
+        def render_choice(value):
+            label = labels.get(value)
+            return _render_value(value) if label is None else label
+
+        return render_choice
 
 
 def neutralize(text):
     """Stop a spreadsheet from running a cell as a formula (CSV injection)."""
-    if text and text.startswith(FORMULA_PREFIXES):
+    if text and text[0] in FORMULA_FIRST_CHARACTERS:
         return "'" + text
     return text
 
@@ -62,29 +84,37 @@ def unneutralize(text):
     return text
 
 
-def iter_rows(columns, queryset):
+def iter_rows(columns, queryset, *, cell=None):
+    """Rows of text from one query; ``cell`` post-processes every rendered value."""
+    renderers = [column.renderer() for column in columns]
+    if cell is not None:
+        renderers = [_then(render, cell) for render in renderers]
     paths = [column.path for column in columns]
     for values in queryset.values_list(*paths).iterator(chunk_size=CHUNK_SIZE):
-        yield [column.render(value) for column, value in zip(columns, values, strict=True)]
+        yield [render(value) for render, value in zip(renderers, values, strict=True)]
 
 
-class _Echo:
-    def write(self, value):
-        return value
+def _then(render, cell):
+    return lambda value: cell(render(value))
 
 
 def csv_response(filename, columns, queryset):
     """UTF-8 with a BOM, so Excel on Chinese Windows opens it without mojibake."""
-    writer = csv.writer(_Echo())
 
-    def lines():
-        yield "\ufeff" + writer.writerow([str(column.header) for column in columns])
-        for row in iter_rows(columns, queryset):
-            yield writer.writerow([neutralize(value) for value in row])
+    def chunks():
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        buffer.write("\ufeff")
+        writer.writerow([str(column.header) for column in columns])
+        for number, row in enumerate(iter_rows(columns, queryset, cell=neutralize), start=1):
+            writer.writerow(row)
+            if number % ROWS_PER_WRITE == 0:
+                yield buffer.getvalue().encode("utf-8")
+                buffer.seek(0)
+                buffer.truncate()
+        yield buffer.getvalue().encode("utf-8")
 
-    response = StreamingHttpResponse(
-        (line.encode("utf-8") for line in lines()), content_type="text/csv; charset=utf-8"
-    )
+    response = StreamingHttpResponse(chunks(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = content_disposition_header(True, filename)
     return response
 
@@ -102,7 +132,8 @@ def xlsx_response(filename, columns, queryset, *, sheet_name="Sheet1"):
         sheet.set_column(col, col, max(10, len(str(column.header)) * 2 + 2))
     for row_number, row in enumerate(iter_rows(columns, queryset), start=1):
         for col, value in enumerate(row):
-            sheet.write_string(row_number, col, value)
+            if value:  # an empty cell is simply not written
+                sheet.write_string(row_number, col, value)
     workbook.close()
     handle.seek(0)
     return FileResponse(
