@@ -360,7 +360,7 @@ class Report:
         self.problems.setdefault(line, []).append(message)
 
 
-def _duplicates_in_file(upload, resource, report):
+def _duplicates_in_file(upload, report):
     org_header = _header_for("organization")
     number_header = _header_for("membership_number")
     seen = {}
@@ -388,7 +388,7 @@ def _header_for(field_name):
 def _run(upload, *, dry_run):
     resource = MemberResource()
     report = Report(total=len(upload.dataset))
-    _duplicates_in_file(upload, resource, report)
+    _duplicates_in_file(upload, report)
     result = resource.import_data(
         upload.dataset,
         dry_run=dry_run,
@@ -427,8 +427,7 @@ def import_members(*, request, upload, filename):
     with transaction.atomic():
         report = _run(upload, dry_run=False)
         if report.problems:
-            transaction.set_rollback(True)
-            raise ImportRejected(report)
+            raise ImportRejected(report)  # leaving the atomic block rolls every row back
         record(
             action=AuditEntry.Action.IMPORT,
             request=request,

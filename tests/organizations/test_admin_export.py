@@ -230,3 +230,25 @@ def test_organizations_export_with_member_counts(client, exporter, members):
     assert record[str(ORGANIZATION_COLUMNS[-2].header)] == "2"
     assert record[str(ORGANIZATION_COLUMNS[-1].header)] == "3"
     assert AuditEntry.objects.get().details["model"] == "organizations.organization"
+
+
+def test_export_record_is_readable_but_not_editable_in_admin(client, superuser, exporter, members):
+    client.force_login(exporter)
+    client.get(EXPORT_CSV)
+    entry = AuditEntry.objects.get()
+    client.force_login(superuser)
+    changelist = client.get(reverse("admin:kexie_auditentry_changelist"))
+    assert changelist.status_code == 200
+    assert "siteadmin" in changelist.text
+    detail = client.get(reverse("admin:kexie_auditentry_change", args=[entry.pk]))
+    assert detail.status_code == 200
+    assert 'name="_save"' not in detail.text
+    client.post(reverse("admin:kexie_auditentry_delete", args=[entry.pk]), {"post": "yes"})
+    assert AuditEntry.objects.filter(pk=entry.pk).exists()
+
+
+def test_organization_add_and_change_pages_load(client, superuser, members):
+    client.force_login(superuser)
+    assert client.get(reverse("admin:organizations_organization_add")).status_code == 200
+    change = reverse("admin:organizations_organization_change", args=[members[0].pk])
+    assert client.get(change).status_code == 200
