@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Case, F, IntegerField, Q, Value, When
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from kexie.slugs import pinyin_slug
@@ -385,7 +385,4 @@ class Honour(models.Model):
         """The directory page of the organization honoured, or "" when there is none."""
         if not self.organization_id or not self.organization.is_active:
             return ""
-        try:
-            return self.organization.get_absolute_url()
-        except NoReverseMatch:
-            return ""
+        return self.organization.get_absolute_url()

@@ -1,3 +1,8 @@
+from django.contrib import admin
+
+from kexie.models import AuditEntry
+
+
 class StampedAdminMixin:
     """Record who created and who last changed an object."""
 
@@ -20,3 +25,16 @@ class ReadOnlyAdminMixin:
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# The audit log: written only by kexie.audit.record, read-only for everyone here.
+@admin.register(AuditEntry)
+class AuditEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["created_at", "action", "username", "ip_address", "target"]
+    list_filter = ["action", "created_at"]
+    search_fields = ["username", "target"]
+    date_hierarchy = "created_at"
+    list_select_related = ["user"]
+    show_full_result_count = False
+    fields = ["created_at", "action", "user", "username", "ip_address", "target", "details"]
+    readonly_fields = fields

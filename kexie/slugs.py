@@ -7,10 +7,12 @@ result unique within the model by appending a number.
 """
 
 from django.utils.text import slugify
-from pypinyin import lazy_pinyin
 
 
 def pinyin_slug(text, max_length=50):
+    # Imported here: pypinyin's dictionaries take ~58 MiB, needed only when saving.
+    from pypinyin import lazy_pinyin
+
     words = lazy_pinyin(text or "", errors="default")
     slug = slugify("-".join(words))[:max_length].strip("-")
     return slug

@@ -214,7 +214,9 @@ class Member(models.Model):
     class Meta:
         verbose_name = _("member")
         verbose_name_plural = _("members")
-        ordering = ["organization", "membership_number"]
+        # By the foreign key's column, not the organization's own ordering: the
+        # unique index then serves the admin's default sort without a join.
+        ordering = ["organization_id", "membership_number"]
         permissions = [
             ("export_member", _("Can export members' personal data")),
             ("import_member", _("Can import members")),
@@ -228,7 +230,10 @@ class Member(models.Model):
                 ),
             ),
         ]
-        indexes = [models.Index(fields=["organization", "status"], name="member_org_status_idx")]
+        indexes = [
+            models.Index(fields=["organization", "status"], name="member_org_status_idx"),
+            models.Index(fields=["joined_on"], name="member_joined_idx"),
+        ]
 
     def __str__(self):
         return f"{self.name}（{self.membership_number}）"

@@ -1,13 +1,10 @@
 from django.urls import path
-from django.views.generic import TemplateView
+
+from organizations import views
 
 app_name = "organizations"
 
-# Placeholder until the directory is built (issue 3).
 urlpatterns = [
-    path(
-        "",
-        TemplateView.as_view(template_name="organizations/organization_list.html"),
-        name="organization-list",
-    ),
+    path("", views.OrganizationListView.as_view(), name="organization-list"),
+    path("<slug:slug>/", views.OrganizationDetailView.as_view(), name="organization-detail"),
 ]

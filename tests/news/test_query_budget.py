@@ -18,7 +18,7 @@ BUDGETS = {
     "category": 4,  # nav, category, count, page
     "detail": 6,  # nav, article+category, view count update, attachments, previous, next
     "feed": 1,
-    "sitemap": 5,  # categories (count + list), articles (count + page), honours
+    "sitemap": 6,  # categories (count + list), articles (count + page), honours, organizations
 }
 
 

@@ -1,0 +1,65 @@
+from django.db.models import Q
+from django.views.generic import DetailView, ListView
+
+from awards.models import Honour
+from news.models import Article
+from news.views import PaginatedListMixin
+from organizations.filters import OrganizationFilter
+from organizations.models import Member, Organization
+
+DIRECTORY_PAGE_SIZE = 30
+MENTIONS_SHOWN = 5
+
+
+class OrganizationListView(PaginatedListMixin, ListView):
+    """The public directory: every kind of organization, grouped by kind on each page."""
+
+    template_name = "organizations/organization_list.html"
+    context_object_name = "organizations"
+    paginate_by = DIRECTORY_PAGE_SIZE
+
+    def get_queryset(self):
+        queryset = Organization.objects.for_directory().only(
+            "name", "short_name", "slug", "kind", "county", "parent__name", "parent__slug"
+        )
+        self.filterset = OrganizationFilter(self.request.GET or None, queryset=queryset)
+        return self.filterset.qs
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            filter=self.filterset, is_filtered=bool(self.filterset.valid_data), **kwargs
+        )
+
+
+class OrganizationDetailView(DetailView):
+    """One organization: public facts only. Members appear as a count, never by name."""
+
+    template_name = "organizations/organization_detail.html"
+    context_object_name = "organization"
+
+    def get_queryset(self):
+        return Organization.objects.active().select_related("parent")
+
+    def get_context_data(self, **kwargs):
+        organization = self.object
+        children = organization.children.active().only("name", "slug", "kind", "parent_id")
+        return super().get_context_data(
+            children=children,
+            member_count=Member.objects.active().filter(organization=organization).count(),
+            mentions=self.mentions(organization),
+            honours=Honour.objects.for_organization(organization),
+            **kwargs,
+        )
+
+    @staticmethod
+    def mentions(organization):
+        """The latest published articles whose title names the organization: one bounded query."""
+        names = Q(title__contains=organization.name)
+        if organization.short_name:
+            names |= Q(title__contains=organization.short_name)
+        return (
+            Article.objects.published()
+            .filter(names)
+            .only("title", "publish_at")
+            .order_by("-publish_at", "-id")[:MENTIONS_SHOWN]
+        )
