@@ -26,7 +26,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 BLOCK = "block"
@@ -39,7 +38,12 @@ TOKEN_RE = re.compile(r"<[^<>]*>|&#?[0-9A-Za-z]+;|.", re.DOTALL)
 
 
 def _fold(text):
-    return NON_WORD_RE.sub("", unicodedata.normalize("NFKC", text).casefold())
+    # Drop separators first: what remains of ordinary Chinese text is then
+    # already in NFKC, which Python confirms by a quick check instead of
+    # normalizing character by character (four times faster on an article).
+    # NFKC can itself produce separators (¼ -> 1⁄4), hence the second pass.
+    text = unicodedata.normalize("NFKC", NON_WORD_RE.sub("", text)).casefold()
+    return NON_WORD_RE.sub("", text)
 
 
 def normalize(text):
@@ -119,16 +123,19 @@ class Automaton:
                 delta[following] = (
                     {**inherited, **goto[following]} if inherited else goto[following]
                 )
-        self._delta = delta
+        # Bound ``get`` methods save an attribute lookup per character.
+        self._steps = [transitions.get for transitions in delta]
         self._out = out
         self.size = len(goto)
 
     def find(self, text):
-        delta, out, root = self._delta, self._out, self._delta[0]
+        steps, out = self._steps, self._out
+        from_root = steps[0]
         state, found = 0, set()
         for char in text:
-            following = delta[state].get(char)
-            state = root.get(char, 0) if following is None else following
+            state = steps[state](char)
+            if state is None:
+                state = from_root(char, 0)
             if out[state]:
                 found.update(out[state])
         return found
@@ -268,15 +275,6 @@ def texts_of(obj):
     return _registry[obj._meta.label_lower].texts(obj)
 
 
-def scan():
-    """Yield (obj, blocking hits) for every public item containing a blocking term."""
-    for content in registered():
-        for obj in content.public().iterator(chunk_size=500):
-            hits = blocking(check(content.texts(obj)))
-            if hits:
-                yield obj, hits
-
-
 # --- Admin forms ---------------------------------------------------------------
 
 
@@ -327,11 +325,3 @@ class GuardedAdminMixin:
             found.extend(getattr(formset, "guard_warnings", []))
         if found:
             self.message_user(request, warning_message(found), messages.WARNING)
-
-
-def refuse_if_blocked(texts):
-    """Raise ValidationError naming each blocking term and field; return warn-level hits."""
-    hits = check(texts)
-    if blocking(hits):
-        raise ValidationError(refusal_message(blocking(hits)), code="banned_term")
-    return warnings(hits)
