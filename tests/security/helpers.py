@@ -70,6 +70,7 @@ def form_data(html, form_id=None, **overrides):
     return data
 
 
+SVG_ACTIVE_TAGS = {"set", "animate", "animatetransform", "animatemotion", "foreignobject"}
 SCRIPT_SOURCES = (settings.STATIC_URL, "/admin/jsi18n/")
 URL_ATTRIBUTES = {
     "href",
@@ -130,7 +131,16 @@ class _ActiveContentFinder(HTMLParser):
             "canonical",
         }:
             self.problems.append((where, "link", values))
-        if tag in {"svg", "math"}:
+        # Inline SVG icons are fine (the admin uses them); SVG animation and
+        # foreign content that can carry script are not.
+        if tag in {
+            "set",
+            "animate",
+            "animatetransform",
+            "animatemotion",
+            "foreignobject",
+            "handler",
+        }:
             self.problems.append((where, tag, values))
         for name, value in attrs:
             value = value or ""
