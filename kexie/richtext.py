@@ -103,8 +103,9 @@ class RichTextWidget(CKEditorWidget):
         super().__init__(*args, **kwargs)
         self.config = {
             **EDITOR_CONFIG,
-            "filebrowserUploadUrl": str(reverse_lazy("kexie:editor-upload")),
-            "uploadUrl": str(reverse_lazy("kexie:editor-upload")),
+            # Lazy: widgets are built while admin modules load, before URLs exist.
+            "filebrowserUploadUrl": reverse_lazy("kexie:editor-upload"),
+            "uploadUrl": reverse_lazy("kexie:editor-upload"),
         }
 
     @property
@@ -119,11 +120,21 @@ class RichTextFormField(forms.CharField):
         return sanitize_html(super().clean(value))
 
 
+def _is_rich_widget(widget):
+    widget_class = widget if isinstance(widget, type) else type(widget)
+    return issubclass(widget_class, RichTextWidget)
+
+
 class RichTextField(models.TextField):
     """A text column holding sanitized HTML."""
 
     def formfield(self, **kwargs):
-        return super().formfield(**{"form_class": RichTextFormField, **kwargs})
+        # The admin maps every TextField to its plain textarea; a rich-text
+        # field keeps the editor.
+        widget = kwargs.get("widget")
+        if widget is None or not _is_rich_widget(widget):
+            kwargs["widget"] = RichTextWidget
+        return super().formfield(**{**kwargs, "form_class": RichTextFormField})
 
     def pre_save(self, model_instance, add):
         value = sanitize_html(getattr(model_instance, self.attname))

@@ -221,7 +221,9 @@ SILENCED_SYSTEM_CHECKS = ["ckeditor.W001"]
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
-X_FRAME_OPTIONS = "SAMEORIGIN"
+# Nothing of ours is ever framed: the admin opens related-object pop-ups as
+# windows and CKEditor's editing frame is about:blank, not a page we serve.
+X_FRAME_OPTIONS = "DENY"
 CSRF_COOKIE_HTTPONLY = False  # the editor's upload script sends it as a header
 if not DEBUG:
     SESSION_COOKIE_SECURE = True
@@ -230,7 +232,9 @@ if not DEBUG:
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=False)
+    # Only makes the site eligible for browsers' preload list; it is listed
+    # only if its owner submits it.
+    SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -250,7 +254,7 @@ _CSP_BASE = {
     "object-src": [NONE],
     "base-uri": [SELF],
     "form-action": [SELF],
-    "frame-ancestors": [SELF],
+    "frame-ancestors": [NONE],
 }
 CONTENT_SECURITY_POLICY = {"DIRECTIVES": _CSP_BASE}
 KEXIE_ADMIN_CSP = {
