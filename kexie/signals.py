@@ -57,9 +57,11 @@ def on_locked_out(sender, request, username, ip_address, **kwargs):
     )
 
 
-def remember_user_state(sender, instance, raw=False, **kwargs):
+def remember_user_state(sender, instance, raw=False, update_fields=None, **kwargs):
     if raw or instance.pk is None:
         return
+    if update_fields is not None and set(update_fields) <= {"last_login"}:
+        return  # every sign-in stamps last_login; nothing to record
     previous = sender.objects.filter(pk=instance.pk).values(*WATCHED_USER_FIELDS).first()
     instance._kexie_previous = previous
 
