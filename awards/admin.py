@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied
@@ -13,14 +14,33 @@ from django.utils.translation import ngettext
 
 from awards import exports
 from awards.forms import GroupEntryForm
+from awards.guard import AWARD_FIELDS, HONOUR_FIELDS
 from awards.models import Award, Honour
 from awards.services import create_group_honours
+from kexie import guard
 from kexie.admin import StampedAdminMixin
 from organizations.models import Member, Organization
 
 
+class AwardAdminForm(guard.GuardedFormMixin, forms.ModelForm):
+    guarded_fields = AWARD_FIELDS
+
+    class Meta:
+        model = Award
+        fields = AWARD_FIELDS
+
+
+class HonourAdminForm(guard.GuardedFormMixin, forms.ModelForm):
+    guarded_fields = HONOUR_FIELDS
+
+    class Meta:
+        model = Honour
+        fields = HONOUR_FIELDS
+
+
 @admin.register(Award)
-class AwardAdmin(admin.ModelAdmin):
+class AwardAdmin(guard.GuardedAdminMixin, admin.ModelAdmin):
+    form = AwardAdminForm
     list_display = ["name", "level", "conferring_body", "recipient_kind", "honours_link"]
     list_filter = ["level", "recipient_kind", "conferring_body"]
     search_fields = ["name", "conferring_body"]
@@ -46,7 +66,8 @@ class AwardAdmin(admin.ModelAdmin):
 
 
 @admin.register(Honour)
-class HonourAdmin(StampedAdminMixin, admin.ModelAdmin):
+class HonourAdmin(guard.GuardedAdminMixin, StampedAdminMixin, admin.ModelAdmin):
+    form = HonourAdminForm
     change_list_template = "admin/awards/honour/change_list.html"
     list_display = [
         "recipient_display",

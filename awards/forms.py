@@ -4,10 +4,13 @@ from django.utils.translation import gettext_lazy as _
 
 from awards.models import FIRST_YEAR, LAST_YEAR, Award
 from awards.services import MAX_LINES, parse_group_lines
+from kexie import guard
 from organizations.models import County
 
 
-class GroupEntryForm(forms.Form):
+class GroupEntryForm(guard.GuardedFormMixin, forms.Form):
+    guarded_fields = ["citation", "lines"]
+
     award = forms.ModelChoiceField(
         label=_("Award"), queryset=Award.objects.order_by("name", "conferring_body")
     )

@@ -1,6 +1,8 @@
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
 
-from kexie.models import AuditEntry
+from kexie.models import AuditEntry, BannedTerm
 
 
 class StampedAdminMixin:
@@ -27,14 +29,52 @@ class ReadOnlyAdminMixin:
         return False
 
 
-# The audit log: written only by kexie.audit.record, read-only for everyone here.
 @admin.register(AuditEntry)
 class AuditEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ["created_at", "action", "username", "ip_address", "target"]
-    list_filter = ["action", "created_at"]
-    search_fields = ["username", "target"]
-    date_hierarchy = "created_at"
+    list_display = ["created_at", "action", "username", "user", "ip_address", "target"]
+    list_filter = [
+        "action",
+        ("user", admin.RelatedOnlyFieldListFilter),
+        "created_at",
+    ]
     list_select_related = ["user"]
+    search_fields = ["username", "target", "ip_address"]
+    date_hierarchy = "created_at"
     show_full_result_count = False
     fields = ["created_at", "action", "user", "username", "ip_address", "target", "details"]
     readonly_fields = fields
+
+
+@admin.register(BannedTerm)
+class BannedTermAdmin(admin.ModelAdmin):
+    list_display = ["term", "category", "action", "is_active", "note", "updated_at"]
+    list_filter = ["category", "action", "is_active"]
+    list_editable = ["action", "is_active"]
+    search_fields = ["term", "note"]
+    fields = ["term", "category", "action", "is_active", "note"]
+
+
+User = get_user_model()
+
+
+class KexieUserAdmin(UserAdmin):
+    """Site admins manage accounts and their groups; only superusers grant single
+    permissions or superuser status, so no one can raise themselves above their role."""
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            readonly += ["is_superuser", "user_permissions"]
+        return readonly
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if not request.user.is_superuser:
+            # Superuser accounts are out of reach of anyone who is not one.
+            queryset = queryset.filter(is_superuser=False)
+        return queryset
+
+
+if admin.site.is_registered(User):
+    admin.site.unregister(User)
+admin.site.register(User, KexieUserAdmin)

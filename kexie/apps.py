@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.contrib.staticfiles.apps import StaticFilesConfig
+from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
 
 
@@ -7,6 +8,13 @@ class KexieConfig(AppConfig):
     default = True
     name = "kexie"
     verbose_name = _("Site")
+
+    def ready(self):
+        from kexie import signals
+
+        signals.connect()
+        # Each app's guard module registers the public content the term guard watches.
+        autodiscover_modules("guard")
 
 
 class KexieStaticFilesConfig(StaticFilesConfig):

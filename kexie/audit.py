@@ -1,24 +1,33 @@
 """The one way to write the audit log."""
 
+from kexie.middleware import current_request
 from kexie.models import AuditEntry
 
 
 def client_ip(request):
     if request is None:
         return None
-    return request.META.get("REMOTE_ADDR") or None
+    # django-axes resolves the client address behind the configured proxies.
+    return getattr(request, "axes_ip_address", None) or request.META.get("REMOTE_ADDR") or None
 
 
-def record(*, action, request=None, user=None, username="", target="", details=None):
-    if user is None and request is not None and request.user.is_authenticated:
-        user = request.user
+def record(
+    *, action, request=None, user=None, username="", target="", details=None, ip_address=None
+):
+    # Code without a request in hand (services, model signals) is attributed to
+    # the request being handled, if there is one.
+    if request is None:
+        request = current_request()
+    request_user = getattr(request, "user", None)
+    if user is None and request_user is not None and request_user.is_authenticated:
+        user = request_user
     if user is not None and not username:
         username = user.get_username()
     return AuditEntry.objects.create(
         action=action,
         user=user,
         username=username[:150],
-        ip_address=client_ip(request),
+        ip_address=ip_address or client_ip(request),
         target=str(target)[:255],
         details=details or {},
     )

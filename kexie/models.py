@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -45,3 +46,60 @@ class AuditEntry(models.Model):
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M:%S} {self.get_action_display()} {self.username}"
+
+
+class BannedTerm(models.Model):
+    """A word that must not appear in public content (敏感词 / 违规词); see kexie.guard."""
+
+    class Category(models.TextChoices):
+        GAMBLING = "gambling", _("Gambling")
+        SPAM = "spam", _("Spam or advertising")
+        POLITICAL = "political", _("Political error")
+        CUSTOM = "custom", _("Other")
+
+    class Action(models.TextChoices):
+        BLOCK = "block", _("Block: refuse to publish")
+        WARN = "warn", _("Warn: show a warning, allow publishing")
+
+    term = models.CharField(
+        _("term"),
+        max_length=100,
+        unique=True,
+        help_text=_(
+            "Matched regardless of letter case, full- or half-width forms, spaces, "
+            "punctuation and HTML tags inserted between its characters."
+        ),
+    )
+    category = models.CharField(
+        _("category"), max_length=20, choices=Category.choices, default=Category.CUSTOM
+    )
+    action = models.CharField(
+        _("action"), max_length=10, choices=Action.choices, default=Action.BLOCK
+    )
+    is_active = models.BooleanField(
+        _("active"), default=True, help_text=_("Inactive terms are kept but not checked.")
+    )
+    note = models.CharField(
+        _("note"),
+        max_length=200,
+        blank=True,
+        help_text=_("Why the term is listed, for colleagues."),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("banned term")
+        verbose_name_plural = _("banned terms")
+        ordering = ["category", "term"]
+
+    def __str__(self):
+        return self.term
+
+    def clean(self):
+        from kexie.guard import normalize
+
+        if not normalize(self.term):
+            raise ValidationError(
+                {"term": _("The term must contain at least one letter, digit or character.")}
+            )

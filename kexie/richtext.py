@@ -7,6 +7,7 @@ the admin (a script, a raw SQL import) cannot carry active markup either.
 Switching editors means changing ``RichTextFormField.widget`` only.
 """
 
+import re
 from html import unescape
 
 import nh3
@@ -39,6 +40,15 @@ ALLOWED_STYLE_PROPERTIES = {
     "border-collapse",
 }  # fmt: skip
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto", "tel"}
+# nh3 keeps an allowed property whatever its value (``width: expression(...)``);
+# a style that could load or run anything is dropped whole.
+ACTIVE_STYLE_RE = re.compile(r"expression|url\s*\(|javascript:|behavior|binding|@import|\\", re.I)
+
+
+def _filter_attribute(tag, attribute, value):
+    if attribute == "style" and ACTIVE_STYLE_RE.search(value):
+        return None
+    return value
 
 
 def sanitize_html(html):
@@ -53,6 +63,7 @@ def sanitize_html(html):
         filter_style_properties=ALLOWED_STYLE_PROPERTIES,
         link_rel="noopener noreferrer",
         strip_comments=True,
+        attribute_filter=_filter_attribute,
     )
 
 
@@ -114,11 +125,21 @@ class RichTextFormField(forms.CharField):
         return sanitize_html(super().clean(value))
 
 
+def _is_rich_widget(widget):
+    widget_class = widget if isinstance(widget, type) else type(widget)
+    return issubclass(widget_class, RichTextWidget)
+
+
 class RichTextField(models.TextField):
     """A text column holding sanitized HTML."""
 
     def formfield(self, **kwargs):
-        return super().formfield(**{"form_class": RichTextFormField, **kwargs})
+        # The admin maps every TextField to its plain textarea; a rich-text
+        # field keeps the editor.
+        widget = kwargs.get("widget")
+        if widget is None or not _is_rich_widget(widget):
+            kwargs["widget"] = RichTextWidget
+        return super().formfield(**{**kwargs, "form_class": RichTextFormField})
 
     def pre_save(self, model_instance, add):
         value = sanitize_html(getattr(model_instance, self.attname))

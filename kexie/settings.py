@@ -9,6 +9,7 @@ production module; an insecure production configuration refuses to start.
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -64,6 +65,7 @@ THIRD_PARTY_APPS = [
     "django_filters",
     "import_export",
     "axes",
+    "csp",
 ]
 LOCAL_APPS = [
     "kexie",
@@ -75,12 +77,14 @@ INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "kexie.middleware.AreaCSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "kexie.middleware.CurrentRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -153,7 +157,10 @@ SESSION_COOKIE_SAMESITE = "Lax"
 # many more, because a whole office often shares one public address.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.5)
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+KEXIE_ADDRESS_FAILURE_LIMIT = env.int("KEXIE_ADDRESS_FAILURE_LIMIT", default=50)
+# The pair first, the address alone second: kexie.lockout gives each its own limit.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_HANDLER = "kexie.lockout.TwoLimitAxesHandler"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
 AXES_VERBOSE = False
@@ -217,6 +224,8 @@ SILENCED_SYSTEM_CHECKS = ["ckeditor.W001"]
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+# Nothing of ours is ever framed: the admin opens related-object pop-ups as
+# windows and CKEditor's editing frame is about:blank, not a page we serve.
 X_FRAME_OPTIONS = "DENY"
 CSRF_COOKIE_HTTPONLY = False  # the editor's upload script sends it as a header
 if not DEBUG:
@@ -226,9 +235,39 @@ if not DEBUG:
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    # Only makes the site eligible for browsers' preload list; it is listed
+    # only if its owner submits it.
     SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
+
+# Content-Security-Policy (django-csp). Public pages: no inline script, no
+# plugins, no framing by other sites. Style attributes stay allowed (the
+# sanitizer keeps a few layout properties in article bodies), style elements
+# do not. kexie.middleware.AreaCSPMiddleware serves the admin its own policy.
+_CSP_BASE = {
+    "default-src": [SELF],
+    "script-src": [SELF],
+    "style-src": [SELF],
+    "style-src-attr": [UNSAFE_INLINE],
+    # Older articles may show pictures hosted elsewhere.
+    "img-src": [SELF, "https:"],
+    "font-src": [SELF],
+    "connect-src": [SELF],
+    "object-src": [NONE],
+    "base-uri": [SELF],
+    "form-action": [SELF],
+    "frame-ancestors": [NONE],
+}
+CONTENT_SECURITY_POLICY = {"DIRECTIVES": _CSP_BASE}
+KEXIE_ADMIN_CSP = {
+    **_CSP_BASE,
+    "style-src": [SELF, UNSAFE_INLINE],
+    "img-src": [SELF, "https:", "data:", "blob:"],
+}
+# Only admin pages showing the CKEditor 4 widget: its toolbar uses inline event
+# handlers and it writes inline script into its editing frame.
+KEXIE_EDITOR_CSP = {**KEXIE_ADMIN_CSP, "script-src": [SELF, UNSAFE_INLINE]}
 
 # --- Logging -----------------------------------------------------------------
 

@@ -7,6 +7,7 @@ carry the signature of an allowed document type. Stored names are generated,
 so an upload can neither traverse paths nor overwrite another file.
 """
 
+import re
 import uuid
 import zipfile
 from pathlib import PurePosixPath
@@ -20,6 +21,14 @@ from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
 IMAGE_FORMATS = {"JPEG": "jpg", "PNG": "png", "GIF": "gif", "WEBP": "webp"}
+
+# Markup a browser would run if it ever sniffed an "image" as a page: a file
+# that is both a valid image and a web page (a polyglot) is refused. Markers
+# are long enough that compressed pixel data practically never spells them.
+ACTIVE_MARKUP_RE = re.compile(
+    rb"<(?:script|html|iframe|object|embed|body|\?php)|<svg[\s>/]|javascript:", re.IGNORECASE
+)
+SCAN_BLOCK = 1024 * 1024
 
 # Office Open XML documents are zip files; the legacy Office formats share the
 # OLE2 compound-file signature.
@@ -47,6 +56,27 @@ def _size_limit_error(size, limit):
     )
 
 
+def _carries_markup(file):
+    file.seek(0)
+    overlap = b""
+    while block := file.read(SCAN_BLOCK):
+        if ACTIVE_MARKUP_RE.search(overlap + block):
+            return True
+        overlap = block[-16:]
+    return False
+
+
+def _too_many_pixels(width, height, max_pixels):
+    return ValidationError(
+        _(
+            "The image is %(width)s×%(height)s pixels; images may have at most "
+            "%(max)s million pixels."
+        ),
+        code="too_many_pixels",
+        params={"width": width, "height": height, "max": max_pixels // 1_000_000},
+    )
+
+
 def inspect_image(file):
     """Return Pillow's format name for an acceptable image, or raise ValidationError."""
     limit = settings.KEXIE_MAX_IMAGE_BYTES
@@ -55,18 +85,16 @@ def inspect_image(file):
     max_pixels = settings.KEXIE_MAX_IMAGE_PIXELS
     position = file.tell() if hasattr(file, "tell") else 0
     try:
+        if _carries_markup(file):
+            raise ValidationError(
+                _("This file contains web page or script code; it was not accepted as an image."),
+                code="image_markup",
+            )
         file.seek(0)
         with Image.open(file) as image:
             width, height = image.size
             if width * height > max_pixels:
-                raise ValidationError(
-                    _(
-                        "The image is %(width)s×%(height)s pixels; images may have at most "
-                        "%(max)s million pixels."
-                    ),
-                    code="too_many_pixels",
-                    params={"width": width, "height": height, "max": max_pixels // 1_000_000},
-                )
+                raise _too_many_pixels(width, height, max_pixels)
             image_format = image.format
             if image_format not in IMAGE_FORMATS:
                 raise ValidationError(
@@ -76,7 +104,14 @@ def inspect_image(file):
             image.verify()
     except ValidationError:
         raise
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+    except Image.DecompressionBombError:
+        # Pillow refuses to even open it: far beyond our own limit.
+        raise ValidationError(
+            _("The image has far too many pixels; images may have at most %(max)s million pixels."),
+            code="too_many_pixels",
+            params={"max": max_pixels // 1_000_000},
+        ) from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
         raise ValidationError(
             _("This file is not a valid image. Upload a JPEG, PNG, GIF or WebP picture."),
             code="invalid_image",

@@ -1,3 +1,5 @@
+from pathlib import PurePosixPath
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -7,6 +9,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from kexie import guard
 from kexie.admin import ReadOnlyAdminMixin, StampedAdminMixin
 from news import services
 from news.models import Article, ArticleEvent, Attachment, Category
@@ -24,8 +27,42 @@ class CategoryAdmin(admin.ModelAdmin):
     ordering = ["parent__order", "order", "id"]
 
 
+def becomes_public(data, article):
+    """Whether saving this form leaves the article published or pending review."""
+    transition = services.TRANSITIONS.get(data.get("_transition", ""))
+    if transition is not None:
+        return transition.target in services.GUARDED_TARGETS
+    return article.pk is not None and article.status in services.GUARDED_TARGETS
+
+
+class GuardedAttachmentFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        self.guard_warnings = []
+        if not becomes_public(self.data, self.instance):
+            return
+        label = Attachment._meta.get_field("title").verbose_name
+        for number, form in enumerate(self.forms, start=1):
+            cleaned = getattr(form, "cleaned_data", None) or {}
+            if not cleaned or cleaned.get("DELETE"):
+                continue
+            title = cleaned.get("title") or ""
+            upload = cleaned.get("file")
+            if not title and upload is not None:
+                # An empty title becomes the file's name, which is public too.
+                title = PurePosixPath(upload.name).stem
+            field = f"{Attachment._meta.verbose_name} {number} {label}"
+            hits = guard.check({field: title})
+            for hit in guard.blocking(hits):
+                form.add_error(
+                    "title" if cleaned.get("title") else "file", guard.refusal_message([hit])
+                )
+            self.guard_warnings.extend(guard.warnings(hits))
+
+
 class AttachmentInline(admin.TabularInline):
     model = Attachment
+    formset = GuardedAttachmentFormSet
     extra = 1
     fields = ["title", "file", "order", "original_name", "size"]
     readonly_fields = ["original_name", "size"]
@@ -40,7 +77,11 @@ class ArticleEventInline(ReadOnlyAdminMixin, admin.TabularInline):
     can_delete = False
 
 
-class ArticleAdminForm(forms.ModelForm):
+class ArticleAdminForm(guard.GuardedFormMixin, forms.ModelForm):
+    guarded_fields = [
+        "title", "subtitle", "summary", "body", "source", "author", "responsible_editor",
+    ]  # fmt: skip
+
     review_comment = forms.CharField(
         label=_("review comment"),
         required=False,
@@ -54,6 +95,9 @@ class ArticleAdminForm(forms.ModelForm):
             "title", "subtitle", "category", "publish_at", "cover", "summary", "body",
             "source", "author", "responsible_editor", "is_pinned", "is_headline",
         ]  # fmt: skip
+
+    def guard_applies(self):
+        return becomes_public(self.data, self.instance)
 
     def clean(self):
         cleaned = super().clean()
@@ -78,7 +122,7 @@ class ArticleAdminForm(forms.ModelForm):
 
 
 @admin.register(Article)
-class ArticleAdmin(StampedAdminMixin, admin.ModelAdmin):
+class ArticleAdmin(guard.GuardedAdminMixin, StampedAdminMixin, admin.ModelAdmin):
     form = ArticleAdminForm
     list_display = [
         "title",

@@ -1,11 +1,19 @@
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.urls import reverse_lazy
+from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
 from news.models import Article
 
 FEED_SIZE = 20
+# XML 1.0 cannot carry control characters; one pasted into a title must not
+# take the whole feed down.
+CONTROL_CHARACTERS = dict.fromkeys(c for c in range(32) if chr(c) not in "\t\n\r")
+
+
+def xml_safe(text):
+    return (text or "").translate(CONTROL_CHARACTERS)
 
 
 class LatestArticlesFeed(Feed):
@@ -23,10 +31,11 @@ class LatestArticlesFeed(Feed):
         )
 
     def item_title(self, item):
-        return item.title
+        return xml_safe(item.title)
 
     def item_description(self, item):
-        return item.summary
+        # RSS readers render the description as HTML; the summary is plain text.
+        return escape(xml_safe(item.summary))
 
     def item_pubdate(self, item):
         return item.publish_at
@@ -35,4 +44,4 @@ class LatestArticlesFeed(Feed):
         return item.updated_at
 
     def item_categories(self, item):
-        return [item.category.name]
+        return [xml_safe(item.category.name)]

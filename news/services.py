@@ -14,6 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from kexie import audit, guard
+from kexie.models import AuditEntry
 from news.models import Article, ArticleEvent
 
 Status = Article.Status
@@ -84,9 +86,22 @@ def check_transition(name, *, article, user, comment=""):
     return transition
 
 
+# Steps after which the public sees the article, or a reviewer is asked to let it.
+GUARDED_TARGETS = frozenset({Status.PUBLISHED, Status.PENDING})
+
+
+def check_banned_terms(article):
+    """Refuse (TransitionError naming each term and field) an article with a blocking term."""
+    hits = guard.blocking(guard.check(guard.texts_of(article)))
+    if hits:
+        raise TransitionError(guard.refusal_message(hits), code="banned_term")
+
+
 @transaction.atomic
 def perform_transition(name, *, article, user, comment="", publish_at=None):
     transition = check_transition(name, article=article, user=user, comment=comment)
+    if transition.target in GUARDED_TARGETS:
+        check_banned_terms(article)
     previous = article.status
     fields = ["status", "updated_by", "updated_at"]
     if transition.target == Status.PUBLISHED:
@@ -95,6 +110,12 @@ def perform_transition(name, *, article, user, comment="", publish_at=None):
     article.status = transition.target
     article.updated_by = user
     article.save(update_fields=fields)
+    audit.record(
+        action=AuditEntry.Action.CONTENT,
+        user=user,
+        target=f"{article._meta.label_lower} #{article.pk} {article}",
+        details={"step": name, "from": previous, "to": article.status, "comment": comment},
+    )
     return ArticleEvent.objects.create(
         article=article,
         action=transition.action,
@@ -130,6 +151,12 @@ def record_created(*, article, user):
 
 
 def record_edit_after_publishing(*, article, user, comment=""):
+    audit.record(
+        action=AuditEntry.Action.CONTENT,
+        user=user,
+        target=f"{article._meta.label_lower} #{article.pk} {article}",
+        details={"step": "edited", "from": article.status, "to": article.status},
+    )
     return ArticleEvent.objects.create(
         article=article,
         action=Action.EDITED_AFTER_PUBLISHING,

@@ -15,17 +15,28 @@ from django.urls import path, reverse
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from kexie import guard
 from kexie.exports import ExportAdminMixin
 from organizations import imports
 from organizations.exports import MEMBER_COLUMNS, ORGANIZATION_COLUMNS, with_member_counts
+from organizations.guard import GUARDED_FIELDS
 from organizations.models import Member, Organization
 
 EXPORT_PERMISSION = "organizations.export_member"
 IMPORT_PERMISSION = "organizations.import_member"
 
 
+class OrganizationAdminForm(guard.GuardedFormMixin, forms.ModelForm):
+    guarded_fields = GUARDED_FIELDS
+
+    class Meta:
+        model = Organization
+        fields = GUARDED_FIELDS
+
+
 @admin.register(Organization)
-class OrganizationAdmin(ExportAdminMixin, admin.ModelAdmin):
+class OrganizationAdmin(ExportAdminMixin, guard.GuardedAdminMixin, admin.ModelAdmin):
+    form = OrganizationAdminForm
     list_display = [
         "name",
         "short_name",

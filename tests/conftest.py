@@ -9,6 +9,19 @@ def pytest_configure(config):
     (Path(__file__).resolve().parent.parent / "var").mkdir(exist_ok=True)
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    # Transactional tests (the browser suite, concurrency) flush the database when they
+    # end, taking the data migrations' groups and banned terms with it: run them last.
+    def transactional(item):
+        marker = item.get_closest_marker("django_db")
+        flagged = bool(marker and marker.kwargs.get("transaction"))
+        fixtures = getattr(item, "fixturenames", ())
+        return flagged or "transactional_db" in fixtures or "live_server" in fixtures
+
+    items.sort(key=transactional)
+
+
 @pytest.fixture(autouse=True)
 def _isolated_media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"

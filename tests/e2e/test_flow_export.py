@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from organizations.models import Member
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_admin_filters_members_and_exports_csv_and_xlsx(page, site, login, make_staff):

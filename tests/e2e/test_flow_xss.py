@@ -5,7 +5,7 @@ import pytest
 from news.models import Article, Category
 from tests.news.factories import ArticleFactory
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SIDE_EFFECT = "window.__xss = (window.__xss || 0) + 1; alert('xss')"
 PAYLOADS = [

@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 from news.models import Article, Category
 from tests.news.factories import ArticleFactory, AttachmentFactory
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 EDITOR_PERMS = [
     "news.view_article", "news.add_article", "news.change_article", "news.submit_article",

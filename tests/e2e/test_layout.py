@@ -6,7 +6,7 @@ from awards.models import Honour
 from organizations.models import Organization
 from tests.e2e.conftest import DESKTOP, PHONE, run_axe, save_screenshot
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PAGE_TYPES = {
     "home": lambda: "/",

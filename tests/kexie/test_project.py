@@ -102,7 +102,7 @@ class TestEditorUpload:
         upload = SimpleUploadedFile("x.png", b"<html><script>alert(1)</script>", "image/png")
         data = client.post(self.url, {"upload": upload}).json()
         assert data["uploaded"] == 0
-        assert "不是有效的图片" in data["error"]["message"]
+        assert "不能作为图片上传" in data["error"]["message"]
 
     def test_the_public_and_staff_without_rights_cannot_upload(self, client, make_staff):
         upload = SimpleUploadedFile("a.png", png_bytes(), "image/png")

@@ -1,0 +1,97 @@
+"""
+The three roles of DESIGN.md as data: group name -> exact permissions.
+
+``sync_roles`` makes the groups hold exactly these permissions. Migrations call
+it (kexie 0002 onwards); when an app adds permissions a role needs, add them
+here and add a migration that runs ``sync_roles`` again after that app's
+migration, so existing sites get them too.
+"""
+
+from django.contrib.auth.management import create_permissions
+
+EDITOR = "编辑"
+REVIEWER = "审核"
+SITE_ADMIN = "站点管理员"
+
+
+def _crud(app_label, model, actions=("add", "change", "delete", "view")):
+    return {f"{app_label}.{action}_{model}" for action in actions}
+
+
+EDITOR_PERMISSIONS = frozenset(
+    {
+        *_crud("news", "article", ("add", "change", "view")),
+        # Delete too: an editor must be able to remove a wrongly attached file.
+        *_crud("news", "attachment"),
+        "news.submit_article",
+        "news.view_category",
+        # The review history on the article page carries the reviewer's reason
+        # for sending an article back; its editor has to read it.
+        "news.view_articleevent",
+        # Recording honours is everyday editorial work; honours are not review-gated.
+        *_crud("awards", "award", ("add", "change", "view")),
+        *_crud("awards", "honour", ("add", "change", "view")),
+        "organizations.view_organization",
+    }
+)
+
+REVIEWER_PERMISSIONS = EDITOR_PERMISSIONS | {"news.publish_article"}
+
+SITE_ADMIN_PERMISSIONS = frozenset(
+    {
+        *_crud("auth", "user"),
+        *_crud("auth", "group"),
+        *_crud("organizations", "organization"),
+        *_crud("organizations", "member"),
+        "organizations.export_member",
+        "organizations.import_member",
+        *_crud("news", "category"),
+        *_crud("awards", "award"),
+        *_crud("awards", "honour"),
+        "awards.export_honour",
+        *_crud("kexie", "bannedterm"),
+        "kexie.view_auditentry",
+        # Lockouts: look at them and unlock (delete the attempt record).
+        "axes.view_accessattempt",
+        "axes.delete_accessattempt",
+        "axes.view_accesslog",
+        "axes.view_accessfailurelog",
+    }
+)
+
+ROLES = {
+    EDITOR: EDITOR_PERMISSIONS,
+    REVIEWER: REVIEWER_PERMISSIONS,
+    SITE_ADMIN: SITE_ADMIN_PERMISSIONS,
+}
+
+
+def sync_roles(apps, schema_editor=None, roles=None):
+    """Create missing permissions, then give each group exactly its role's permissions.
+
+    Works with the historical ``apps`` of a migration. Permissions of models
+    that do not exist yet at that point of the migration graph are skipped; the
+    migration that adds the model runs this again.
+    """
+    roles = ROLES if roles is None else roles
+    for app_config in apps.get_app_configs():
+        # Historical app configs carry no models module; create_permissions
+        # skips apps without one.
+        models_module = getattr(app_config, "models_module", None)
+        app_config.models_module = models_module or True
+        try:
+            create_permissions(app_config, apps=apps, verbosity=0)
+        finally:
+            app_config.models_module = models_module
+
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    wanted = set().union(*roles.values())
+    by_key = {}
+    for permission in Permission.objects.select_related("content_type"):
+        key = f"{permission.content_type.app_label}.{permission.codename}"
+        if key in wanted:
+            by_key[key] = permission
+    for name, keys in roles.items():
+        group, _ = Group.objects.get_or_create(name=name)
+        group.permissions.set([by_key[key] for key in sorted(keys) if key in by_key])
