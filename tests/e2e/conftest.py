@@ -17,10 +17,6 @@ AXE = Path(__file__).parent / "assets" / "axe.min.js"
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1366, "height": 768}
 
-# Playwright's sync API runs an event loop in this thread; the tests still call the ORM
-# from it between browser steps, which is safe here (no concurrent async code).
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 
 def pytest_collection_modifyitems(config, items):
     if CHROMIUM.exists():
@@ -63,6 +59,20 @@ def browser_context_args(browser_context_args):
         "bypass_csp": True,
         "accept_downloads": True,
     }
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _allow_orm_beside_playwright():
+    # Playwright's sync API runs an event loop in this thread; the tests still call the ORM
+    # from it between browser steps, which is safe here (no concurrent async code). Set for
+    # the browser tests only (they run last), so subprocess checks elsewhere never inherit it.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    yield
+    if previous is None:
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    else:
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 @pytest.fixture(autouse=True)
