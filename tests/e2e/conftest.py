@@ -8,11 +8,15 @@ import os
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 CHROMIUM = Path(os.environ.get("KEXIE_CHROMIUM", "/usr/bin/chromium"))
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "var" / "screenshots"
 AXE = Path(__file__).parent / "assets" / "axe.min.js"
+
+# CI shares two cores with PostgreSQL and the browser: give slow steps room, not flakiness.
+expect.set_options(timeout=20_000)
 
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1366, "height": 768}
