@@ -8,6 +8,11 @@ class KexieConfig(AppConfig):
     name = "kexie"
     verbose_name = _("Site")
 
+    def ready(self):
+        from kexie import search
+
+        search.register_defaults()
+
 
 class KexieStaticFilesConfig(StaticFilesConfig):
     # Never collect the editor's bundled demo, test and sample pages.
