@@ -26,29 +26,59 @@ BODY_CHARS = 1_500
 SEED = 20_241_128
 REPEATS = 5
 
-COMMON = (
-    "科技 科普 发展 工作 创新 服务 会议 活动 人才 企业 农业 乡村 振兴 学会 协会 志愿 专家 "
-    "培训 技术 推广 产业 示范 基地 教育 学校 学生 青少年 竞赛 科学 普及 宣传 群众 干部 组织 "
-    "建设 党建 引领 提升 能力 水平 项目 资金 支持 政策 合作 交流 平台 调研 指导 茶叶 富硒 "
-    "中药材 种植 养殖 大数据 数字化 智能 基层 全州 全市 领导 同志 强调 要求 部署 落实 推进 "
-    "开展 举办 召开 参加 积极 认真 深入 广泛 扎实 有效 重要 进一步 坚持 加强 完善 健全 机制 "
-    "体系 成果 经验 做法 典型 先进 表彰 单位 个人 代表 委员 会员 科技工作者 科研 院所 高校 "
-    "医院 医生 卫生 健康 防疫 安全 应急 生态 环境 保护 绿色 低碳 能源 交通 旅游 文化 民族 "
-    "土家族 苗族 传统 特色 品牌 市场 销售 电商 直播 增收 致富 脱贫 巩固 衔接 人民 生活"
-).split()
-PLACES = "恩施 利川 建始 巴东 宣恩 咸丰 来凤 鹤峰 恩施州 来凤县 鹤峰县 巴东县 利川市".split()
-SOCIETIES = (
-    "恩施州科协 州医学会 州农学会 恩施州医学会 利川市科协 来凤县科协 州科技馆 科技馆 "
-    "志愿者 科技志愿服务队 院士专家工作站 科普教育基地 农村专业技术协会"
-).split()
-ASCII = "5G GPS App Wi-Fi AI".split()
+# Everyday characters; pseudo-words built from them give each topic its own vocabulary.
+CHARS = (
+    "一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下"
+    "过子说产种面而方后多定行学法所民得经十三之进着等部度家电力里如水化高自二理起小物现实加量都"
+    "两体制机当使点从业本去把性好应开它合还因由其些然前外天政四日那社义事平形相全表间样与关各重"
+    "新线内数正心反你明看原又么利比或但质气第向道命此变条只没结解问意建月公无系军很情者最立代想"
+    "已通并提直题党程展五果料象员革位入常文总次品式活设及管特件长求老头基资边流路级少图山统接知"
+    "较将组见计别她手角期根论运农指几九区强放决西被干做必战先回则任取据处府究南保教观"
+)
+FILLER = "的了在是和与及对为把被从向以由于并且或而但也都还又再就才更最很，，，"
+# Named words and the share of articles that mention them (a few times each).
+NAMED = {
+    "科技": 0.35,
+    "科普": 0.30,
+    "发展": 0.30,
+    "工作": 0.35,
+    "创新": 0.2,
+    "人才": 0.15,
+    "乡村": 0.15,
+    "振兴": 0.12,
+    "志愿者": 0.08,
+    "志愿服务": 0.05,
+    "院士": 0.03,
+    "富硒茶": 0.06,
+    "茶叶": 0.08,
+    "中药材": 0.05,
+    "科技馆": 0.05,
+    "科技创新": 0.1,
+    "恩施州科协": 0.25,
+    "恩施州医学会": 0.03,
+    "州农学会": 0.03,
+    "利川市科协": 0.04,
+    "来凤县科协": 0.04,
+    "科技志愿服务队": 0.02,
+    "科普教育基地": 0.04,
+    "乡村振兴": 0.1,
+    "5G基站": 0.02,
+    "GPS": 0.02,
+    "App": 0.03,
+    "Wi-Fi": 0.01,
+    "大数据": 0.04,
+    "土家族": 0.05,
+    "苗族": 0.03,
+}
+COUNTIES = "恩施市 利川市 建始县 巴东县 宣恩县 咸丰县 来凤县 鹤峰县".split()
 # Planted in exactly this many articles, so rare terms have a known count.
 RARE = {"量子计算": 3, "石墨烯": 12, "鹤峰县走马镇": 25, "院士专家工作站": 60, "ＧＰＳ": 40}
-FILLER = "的了在是和与及对为把被从向以由于并且或而但也都还又再就才更最很"
+TOPICS = 200
+TOPIC_WORDS = 60
 
 QUERIES = [
     # one character
-    "硒", "茶", "科", "鹤", "烯",
+    "硒", "茶", "科", "鹤", "烯", "凤",
     # two characters (most reader queries)
     "科技", "科普", "学会", "志愿", "院士", "乡村", "振兴", "人才", "发展", "工作",
     # three and four
@@ -76,15 +106,8 @@ class IcontainsScanBackend(search.DatabaseBackend):
 
 
 def build_corpus(rng):
-    vocabulary = COMMON + PLACES + SOCIETIES + ASCII + list(FILLER)
-    # Zipf-like weights: a few words in nearly every article, a long tail.
-    weights = [1 / (rank + 1) ** 0.9 for rank in range(len(vocabulary))]
-    rng.shuffle(weights)
-    cumulative = []
-    total = 0.0
-    for weight in weights:
-        total += weight
-        cumulative.append(total)
+    pseudo_words = ["".join(rng.choices(CHARS, k=rng.choice((2, 2, 2, 3, 4)))) for _ in range(6000)]
+    topics = [rng.sample(pseudo_words, TOPIC_WORDS) for _ in range(TOPICS)]
     rare_in = {term: set(rng.sample(range(ARTICLES), count)) for term, count in RARE.items()}
     category = Category.objects.create(name="新闻", slug="bench-news")
     now = timezone.now()
@@ -92,33 +115,32 @@ def build_corpus(rng):
     statuses += [Article.Status.PENDING] * 2 + [Article.Status.WITHDRAWN] * 2
     articles = []
     for number in range(ARTICLES):
+        vocabulary = rng.choice(topics) + rng.choice(topics)[:20]
         words = []
         length = 0
-        for word in rng.choices(vocabulary, cum_weights=cumulative, k=BODY_CHARS // 2):
+        while length < BODY_CHARS:
+            word = rng.choice(vocabulary) if rng.random() < 0.7 else rng.choice(FILLER)
             words.append(word)
             length += len(word)
-            if length >= BODY_CHARS:
-                break
-        for term, chosen in rare_in.items():
-            if number in chosen:
-                words.insert(rng.randrange(len(words)), term)
-        paragraphs = []
-        for start in range(0, len(words), 80):
-            sentence = "".join(
-                word + ("，" if rng.random() < 0.15 else "") for word in words[start : start + 80]
-            )
-            paragraphs.append(f"<p>{sentence}。</p>")
+        county = rng.choice(COUNTIES)
+        planted = [county] * rng.randint(1, 4)
+        planted += [w for w, share in NAMED.items() if rng.random() < share for _ in range(3)]
+        planted += [term for term, chosen in rare_in.items() if number in chosen]
+        for word in planted:
+            words.insert(rng.randrange(len(words)), word)
+        paragraphs = ["".join(words[i : i + 120]) + "。" for i in range(0, len(words), 120)]
         status = rng.choice(statuses)
         scheduled = number % 50 == 0  # 2% scheduled for the future
         publish_at = now + (
             datetime.timedelta(days=3) if scheduled else -datetime.timedelta(minutes=number)
         )
-        title = "".join(rng.choices(vocabulary, cum_weights=cumulative, k=6))[:30]
+        title_words = rng.sample(vocabulary, 3) + rng.sample(planted, min(2, len(planted)))
+        rng.shuffle(title_words)
         articles.append(
             Article(
-                title=title,
+                title="".join(title_words)[:40],
                 category=category,
-                body="".join(paragraphs),
+                body="".join(f"<p>{paragraph}</p>" for paragraph in paragraphs),
                 status=status,
                 publish_at=None if status == Article.Status.DRAFT else publish_at,
             )

@@ -52,8 +52,8 @@ class SearchEntry(models.Model):
 
     Written only by ``kexie.search``. Holds the object's text normalized for matching;
     whether the object is public is decided at query time by its own model, so a row
-    here never makes anything visible. On PostgreSQL the table also has a ``tokens``
-    tsvector column with a GIN index (added by migration 0002, unknown to the ORM).
+    here never makes anything visible. On PostgreSQL, migration 0002 adds a GIN index
+    over the text's characters and character pairs (see ``kexie.search``).
     """
 
     kind = models.CharField(_("kind"), max_length=20)

@@ -47,6 +47,9 @@ MAX_QUERY_LENGTH = 50
 MAX_WORDS = 6
 SNIPPET_LENGTH = 120
 SNIPPET_LEAD = 30
+# PostgreSQL counts matches per article (the second ranking key) only for this many of
+# the newest results: enough for the first pages, and it keeps very common words fast.
+RANK_WINDOW = 200
 
 # ---------------------------------------------------------------------------
 # Normalization: the one definition of "the same text" for index, query and
@@ -208,10 +211,7 @@ class DatabaseBackend:
         kind = kind_for(obj)
         if kind is None or obj.pk is None:
             return
-        values = self._entry_values(kind.document(obj))
-        with transaction.atomic():
-            SearchEntry.objects.update_or_create(kind=kind.name, object_id=obj.pk, defaults=values)
-            self.write_tokens(kind.name, [(obj.pk, values["text"])])
+        self.store(kind.name, [(obj.pk, self.entry_values(kind.document(obj)))])
 
     def remove(self, obj):
         kind = kind_for(obj)
@@ -224,22 +224,16 @@ class DatabaseBackend:
         count = 0
         batch = []
         for obj in kind.model._default_manager.order_by("pk").iterator(chunk_size=batch_size):
-            values = self._entry_values(kind.document(obj))
-            batch.append(SearchEntry(kind=kind.name, object_id=obj.pk, **values))
+            batch.append((obj.pk, self.entry_values(kind.document(obj))))
             if len(batch) >= batch_size:
-                count += self._write_batch(kind, batch)
+                self.store(kind.name, batch)
+                count += len(batch)
                 batch = []
-        if batch:
-            count += self._write_batch(kind, batch)
-        return count
-
-    def _write_batch(self, kind, entries):
-        SearchEntry.objects.bulk_create(entries)
-        self.write_tokens(kind.name, [(entry.object_id, entry.text) for entry in entries])
-        return len(entries)
+        self.store(kind.name, batch)
+        return count + len(batch)
 
     @staticmethod
-    def _entry_values(document):
+    def entry_values(document):
         title = normalize(document.title)
         body = normalize(document.body)
         return {
@@ -249,8 +243,20 @@ class DatabaseBackend:
             "published_at": document.published_at,
         }
 
-    def write_tokens(self, kind_name, rows):
-        """Store index tokens for (object_id, normalized text) rows; nothing to do here."""
+    def store(self, kind_name, rows):
+        """Insert or replace the entries for ``(object_id, entry_values)`` rows."""
+        if len(rows) == 1:
+            object_id, values = rows[0]
+            SearchEntry.objects.update_or_create(
+                kind=kind_name, object_id=object_id, defaults=values
+            )
+        elif rows:
+            SearchEntry.objects.bulk_create(
+                [SearchEntry(kind=kind_name, object_id=oid, **values) for oid, values in rows],
+                update_conflicts=True,
+                unique_fields=["kind", "object_id"],
+                update_fields=["title", "text", "published_at", "indexed_at"],
+            )
 
     def match(self, queryset, words):
         for position, word in enumerate(words):
@@ -276,6 +282,14 @@ class DatabaseBackend:
             F("object_id").desc(),
         )
 
+    def count(self, kind, query):
+        return self.entries(kind, query).count()
+
+    def page(self, kind, query, start, stop):
+        """Object ids of ranked results ``start:stop``, and the total if known for free."""
+        ranked = self.ranked(self.entries(kind, query), query)
+        return list(ranked.values_list("object_id", flat=True)[start:stop]), None
+
     def search(self, query, kinds=None):
         """Lazy, paginator-friendly results per kind: ``{kind name: KindResults}``."""
         if not isinstance(query, Query):
@@ -295,31 +309,62 @@ def tsquery(words):
 
 
 class PostgresBackend(DatabaseBackend):
-    """The bigram tokens in a GIN-indexed tsvector narrow the candidates first.
+    """A GIN index over the text's tokens (migration 0002) narrows the candidates first.
 
-    Positions are not stored: a tsvector keeps at most 256 positions per lexeme and
-    none past 16,383, which would make phrase queries miss matches in long texts.
+    The index holds no positions: a tsvector keeps at most 256 positions per lexeme and
+    none past 16,383, so phrase queries would miss matches in long texts. Words longer
+    than two characters are confirmed by a substring test instead.
     """
 
-    def write_tokens(self, kind_name, rows):
-        if not rows:
-            return
-        ids = [object_id for object_id, _ in rows]
-        # Tokens never hold a space (see document_tokens), so a space separates them.
-        tokens = [" ".join(document_tokens(text)) for _, text in rows]
+    def rebuild(self, kind, *, batch_size=500):
+        count = super().rebuild(kind, batch_size=batch_size)
         with connection.cursor() as cursor:
+            # Merge the GIN pending list now rather than on the first searches.
+            cursor.execute("SELECT gin_clean_pending_list('search_entry_tokens_gin'::regclass)")
+            cursor.execute("ANALYZE kexie_searchentry")
+        return count
+
+    def page(self, kind, query, start, stop):
+        # One pass: the total comes with the page. Matches are counted only for the
+        # RANK_WINDOW newest results, each read once by id after the cheap sorts.
+        inner = self.entries(kind, query).annotate(title_hits=_title_hits(query.words))
+        sql, params = inner.values(
+            "id", "object_id", "published_at", "title_hits"
+        ).query.sql_with_params()
+        occurrences = " + ".join(
+            ["(octet_length(s.text) - octet_length(replace(s.text, %s, ''))) / %s"]
+            * len(query.words)
+        )
+        occurrence_params = []
+        for word in query.words:
+            occurrence_params += [word, len(word.encode())]
+        limit = "" if stop is None else "LIMIT %s"
+        with connection.cursor() as cursor:
+            # Only ORM-compiled SQL and placeholders are formatted in; values are parameters.
             cursor.execute(
-                "UPDATE kexie_searchentry AS e"
-                " SET tokens = array_to_tsvector(string_to_array(v.tokens, ' '))"
-                " FROM unnest(%s::bigint[], %s::text[]) AS v(object_id, tokens)"
-                " WHERE e.kind = %s AND e.object_id = v.object_id",
-                [ids, tokens, kind_name],
+                "SELECT m.object_id, m.total FROM ("  # noqa: S608
+                " SELECT i.*, count(*) OVER () AS total, row_number() OVER"
+                " (ORDER BY i.published_at DESC NULLS LAST, i.object_id DESC) AS recency"
+                f" FROM ({sql}) AS i) AS m"
+                " ORDER BY m.title_hits DESC, CASE WHEN m.recency <= %s THEN"
+                f" (SELECT {occurrences} FROM kexie_searchentry s WHERE s.id = m.id)"
+                " ELSE 0 END DESC, m.published_at DESC NULLS LAST, m.object_id DESC"
+                f" {limit} OFFSET %s",
+                [
+                    *params,
+                    RANK_WINDOW,
+                    *occurrence_params,
+                    *([] if stop is None else [stop - start]),
+                    start,
+                ],
             )
+            rows = cursor.fetchall()
+        return [object_id for object_id, _ in rows], (rows[0][1] if rows else None)
 
     def match(self, queryset, words):
         queryset = queryset.filter(
             RawSQL(
-                "kexie_searchentry.tokens @@ %s::tsquery",
+                "kexie_search_tokens(kexie_searchentry.text) @@ %s::tsquery",
                 (tsquery(words),),
                 output_field=BooleanField(),
             )
@@ -351,34 +396,58 @@ class Hit:
 
 @dataclass
 class KindResults:
-    """Sliceable and countable, so ``Paginator`` pages it with two queries plus one load."""
+    """Sliceable and countable, so ``Paginator`` can page it.
+
+    ``expect(start, stop)`` says which slice will be asked for, so a backend that
+    returns the total with a page (PostgreSQL) answers ``count()`` and the slice at once.
+    """
 
     backend: DatabaseBackend
     kind: SearchKind
     query: Query
     _count: int | None = field(default=None, repr=False)
+    _expected: tuple | None = field(default=None, repr=False)
+    _pages: dict = field(default_factory=dict, repr=False)
 
-    def _entries(self):
-        return self.backend.entries(self.kind, self.query)
+    def expect(self, start, stop):
+        self._expected = (start, stop)
+        return self
 
     def count(self):
         if self._count is None:
-            self._count = self._entries().count() if self.query else 0
+            if not self.query:
+                self._count = 0
+            else:
+                if self._expected:
+                    self._ids(*self._expected)
+                if self._count is None:
+                    self._count = self.backend.count(self.kind, self.query)
         return self._count
 
     def __len__(self):
         return self.count()
 
+    def _ids(self, start, stop):
+        for (cached_start, cached_stop), ids in self._pages.items():
+            # A shorter page than asked for is the end of the results.
+            complete = len(ids) < cached_stop - cached_start
+            if cached_start == start and (stop <= cached_stop or complete):
+                return ids[: stop - start]
+        ids, total = self.backend.page(self.kind, self.query, start, stop)
+        self._pages[(start, stop)] = ids
+        if total is not None:
+            self._count = total
+        return ids
+
     def __getitem__(self, key):
         if isinstance(key, int):
             return self[key : key + 1][0]
-        if not self.query or (key.stop is not None and key.stop <= (key.start or 0)):
+        start, stop = key.start or 0, key.stop
+        if stop is None:
+            stop = self.count()
+        if not self.query or stop <= start:
             return []
-        ids = list(
-            self.backend.ranked(self._entries(), self.query).values_list("object_id", flat=True)[
-                key
-            ]
-        )
+        ids = self._ids(start, stop)
         if not ids:
             return []
         objects = self.kind.public().in_bulk(ids)

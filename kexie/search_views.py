@@ -17,11 +17,15 @@ class SearchView(TemplateView):
         query = search.parse_query(self.request.GET.get("q", ""))
         groups = []
         page_obj = None
+        page = self.request.GET.get("page")
         for name, results in search.search(query).items():
             if name == self.paged_kind:
-                page_obj = Paginator(results, PAGE_SIZE).get_page(self.request.GET.get("page"))
+                number = int(page) if page and page.isdigit() and 0 < int(page) < 10**6 else 1
+                results.expect((number - 1) * PAGE_SIZE, number * PAGE_SIZE)
+                page_obj = Paginator(results, PAGE_SIZE).get_page(page)
                 hits = page_obj.object_list
             else:
+                results.expect(0, OTHER_KINDS_SHOWN)
                 hits = results[:OTHER_KINDS_SHOWN] if results.count() else []
             groups.append({"kind": results.kind, "hits": hits, "count": results.count()})
         return super().get_context_data(

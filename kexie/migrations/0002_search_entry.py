@@ -2,15 +2,39 @@
 
 from django.db import migrations, models
 
-# PostgreSQL only: the bigram token vector and its GIN index. The ORM does not
-# know this column; kexie.search writes and queries it. SQLite has neither and
-# searches the normalized text with a scan.
+# PostgreSQL only: a GIN index over the text's tokens, every character and every
+# pair of adjacent characters (spaces excluded), computed by an SQL function so that
+# the database keeps the index in step with the text in the same statement. The
+# function must agree with kexie.search.document_tokens (a test checks it). Its high
+# COST tells the planner never to evaluate it row by row when the index can answer.
+TOKENS_FUNCTION = """
+CREATE OR REPLACE FUNCTION kexie_search_tokens(doc text) RETURNS tsvector
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE COST 1000 AS $$
+  SELECT array_to_tsvector(ARRAY(
+    SELECT token FROM (
+      SELECT regexp_split_to_table(doc, '')
+      UNION ALL SELECT (regexp_matches(doc, '..', 'g'))[1]
+      UNION ALL SELECT (regexp_matches(substr(doc, 2), '..', 'g'))[1]
+    ) AS tokens(token)
+    WHERE token <> '' AND position(' ' IN token) = 0))
+$$
+"""
 POSTGRES_FORWARD = [
-    "ALTER TABLE kexie_searchentry ADD COLUMN tokens tsvector NOT NULL DEFAULT ''::tsvector",
-    "CREATE INDEX search_entry_tokens_gin ON kexie_searchentry USING gin (tokens)"
-    " WITH (fastupdate = off)",
+    TOKENS_FUNCTION,
+    "CREATE INDEX search_entry_tokens_gin ON kexie_searchentry"
+    " USING gin (kexie_search_tokens(text))",
+    # Matching reads the text of every candidate: keep it in the row, lz4-compressed.
+    "ALTER TABLE kexie_searchentry ALTER COLUMN text SET STORAGE MAIN",
+    # Searches are short index lookups; starting parallel workers costs more than it saves.
+    "ALTER TABLE kexie_searchentry SET (parallel_workers = 0)",
+    # lz4 needs PostgreSQL 14+ built with it (Debian's is); otherwise keep pglz.
+    "DO $$ BEGIN EXECUTE 'ALTER TABLE kexie_searchentry ALTER COLUMN text SET COMPRESSION lz4';"
+    " EXCEPTION WHEN others THEN NULL; END $$",
 ]
-POSTGRES_BACKWARD = ["ALTER TABLE kexie_searchentry DROP COLUMN tokens"]
+POSTGRES_BACKWARD = [
+    "DROP INDEX IF EXISTS search_entry_tokens_gin",
+    "DROP FUNCTION IF EXISTS kexie_search_tokens(text)",
+]
 
 
 def run_on_postgres(statements):
