@@ -472,14 +472,26 @@ class KindResults:
 # Highlighting: escape first, then mark.
 
 
+class _CharTable(dict):
+    """``str.translate`` table applying ``_normalize_char``, filled as characters appear."""
+
+    def __missing__(self, code):
+        self[code] = _normalize_char(chr(code))
+        return self[code]
+
+
+_CHAR_TABLE = _CharTable()
+
+
 def _normalized_map(text):
     """``text`` normalized character by character, and each normalized char's source index."""
-    pieces, sources = [], []
+    normalized = text.translate(_CHAR_TABLE)
+    if all(len(_CHAR_TABLE[ord(char)]) == 1 for char in set(text)):
+        return normalized, range(len(text))  # one for one: positions agree
+    sources = []
     for index, char in enumerate(text):
-        piece = _normalize_char(char)
-        pieces.append(piece)
-        sources.extend([index] * len(piece))
-    return "".join(pieces), sources
+        sources.extend([index] * len(_CHAR_TABLE[ord(char)]))
+    return normalized, sources
 
 
 def _spans(text, words):

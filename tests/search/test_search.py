@@ -106,6 +106,24 @@ def test_title_matches_come_first_then_more_matches_then_newer():
     assert [hit.object for hit in results[:10]] == [title, body_twice, body_once, older_once]
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL ranking window")
+def test_match_counts_rank_only_the_newest_results_on_postgres(monkeypatch):
+    monkeypatch.setattr(search, "RANK_WINDOW", 2)
+    now = timezone.now()
+    old_many = ArticleFactory(body="<p>硒硒硒</p>", publish_at=now - datetime.timedelta(days=9))
+    new_once = ArticleFactory(body="<p>硒</p>", publish_at=now - datetime.timedelta(days=1))
+    new_twice = ArticleFactory(body="<p>硒硒</p>", publish_at=now - datetime.timedelta(days=2))
+    older_once = ArticleFactory(body="<p>硒</p>", publish_at=now - datetime.timedelta(days=3))
+    title = ArticleFactory(
+        title="硒", body="<p>无</p>", publish_at=now - datetime.timedelta(days=20)
+    )
+    results = search.search("硒")["article"]
+    assert [hit.object for hit in results[:10]] == [
+        title, new_twice, new_once, older_once, old_many,
+    ]  # fmt: skip
+    assert results.count() == 5
+
+
 class TestVisibility:
     def test_only_published_articles_whose_time_has_come(self):
         visible = ArticleFactory(body="<p>富硒</p>")
@@ -234,8 +252,10 @@ class TestPage:
         assert first.text.count('class="snippet"') == 20
         second = client.get(self.url, {"q": "硒", "page": "2"})
         assert second.text.count('class="snippet"') == 5
-        junk = client.get(self.url, {"q": "硒", "page": "x'; drop"})
-        assert junk.status_code == 200
+        for junk in ["x'; drop", "0", "-1", "99", "9" * 30, ""]:
+            response = client.get(self.url, {"q": "硒", "page": junk})
+            assert response.status_code == 200
+            assert response.text.count('class="snippet"') in {5, 20}
 
     def test_markup_in_the_query_is_escaped(self, client):
         ArticleFactory(title="提示", body="<p>请勿输入 &lt;script&gt; 标签</p>")
