@@ -5,11 +5,12 @@ import unicodedata
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from kexie import search
 from kexie.slugs import pinyin_slug
 from kexie.uploads import UploadTo, validate_image
 from organizations.models import County
@@ -317,10 +318,17 @@ class Honour(models.Model):
 
     def save(self, *args, **kwargs):
         self.fill_derived_fields()
-        super().save(*args, **kwargs)
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            search.index(self)  # same transaction: the index never disagrees with the content
 
     def get_absolute_url(self):
         return reverse("awards:recipient-detail", kwargs={"key": self.recipient_key})
+
+    def delete(self, *args, **kwargs):
+        with transaction.atomic():
+            search.remove(self)
+            return super().delete(*args, **kwargs)
 
     def clean(self):
         self.fill_derived_fields()

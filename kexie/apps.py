@@ -10,11 +10,12 @@ class KexieConfig(AppConfig):
     verbose_name = _("Site")
 
     def ready(self):
-        from kexie import signals
+        from kexie import search, signals
 
         signals.connect()
         # Each app's guard module registers the public content the term guard watches.
         autodiscover_modules("guard")
+        search.register_defaults()
 
 
 class KexieStaticFilesConfig(StaticFilesConfig):

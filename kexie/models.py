@@ -103,3 +103,30 @@ class BannedTerm(models.Model):
             raise ValidationError(
                 {"term": _("The term must contain at least one letter, digit or character.")}
             )
+
+
+class SearchEntry(models.Model):
+    """One searchable object (article, organization, honour) in the site-search index.
+
+    Written only by ``kexie.search``. Holds the object's text normalized for matching;
+    whether the object is public is decided at query time by its own model, so a row
+    here never makes anything visible. On PostgreSQL, migration 0002 adds a GIN index
+    over the text's characters and character pairs (see ``kexie.search``).
+    """
+
+    kind = models.CharField(_("kind"), max_length=20)
+    object_id = models.PositiveBigIntegerField(_("object id"))
+    title = models.CharField(_("title"), max_length=500, help_text=_("Normalized for matching."))
+    text = models.TextField(_("text"), help_text=_("Title and body, normalized for matching."))
+    published_at = models.DateTimeField(_("publish time"), null=True, blank=True)
+    indexed_at = models.DateTimeField(_("indexed"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("search index entry")
+        verbose_name_plural = _("search index")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "object_id"], name="search_entry_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} {self.object_id}"

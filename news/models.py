@@ -4,7 +4,7 @@ from pathlib import PurePosixPath
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import models
+from django.db import models, transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -12,6 +12,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from PIL import Image
 
+from kexie import search
 from kexie.richtext import RichTextField, html_to_text
 from kexie.slugs import unique_slug
 from kexie.uploads import UploadTo, validate_attachment, validate_image
@@ -190,10 +191,18 @@ class Article(models.Model):
         if not self.summary.strip():
             self.summary = Truncator(html_to_text(self.body)).chars(SUMMARY_LENGTH)
         self._update_thumbnail()
-        super().save(*args, **kwargs)
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            # Same transaction: the index never disagrees with the content.
+            search.index(self)
 
     def get_absolute_url(self):
         return reverse("news:article-detail", kwargs={"pk": self.pk})
+
+    def delete(self, *args, **kwargs):
+        with transaction.atomic():
+            search.remove(self)
+            return super().delete(*args, **kwargs)
 
     def get_preview_url(self):
         return reverse("news:article-preview", kwargs={"pk": self.pk})
