@@ -2,15 +2,14 @@ import hashlib
 import re
 import unicodedata
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models, transaction
+from django.db import models
 from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from kexie import search
+from kexie.models import SearchIndexedModel, StampedModel
 from kexie.slugs import pinyin_slug
 from kexie.uploads import UploadTo, validate_image
 from organizations.models import County
@@ -164,7 +163,7 @@ class HonourQuerySet(models.QuerySet):
         )
 
 
-class Honour(models.Model):
+class Honour(StampedModel, SearchIndexedModel):
     award = models.ForeignKey(
         Award, verbose_name=_("award"), related_name="honours", on_delete=models.PROTECT
     )
@@ -257,26 +256,6 @@ class Honour(models.Model):
     recipient_key = models.CharField(
         _("recipient key"), max_length=80, blank=True, editable=False, db_index=True
     )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        related_name="honours_created",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        editable=False,
-    )
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("updated by"),
-        related_name="honours_updated",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        editable=False,
-    )
 
     objects = HonourQuerySet.as_manager()
 
@@ -318,17 +297,10 @@ class Honour(models.Model):
 
     def save(self, *args, **kwargs):
         self.fill_derived_fields()
-        with transaction.atomic():
-            super().save(*args, **kwargs)
-            search.index(self)  # same transaction: the index never disagrees with the content
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("awards:recipient-detail", kwargs={"key": self.recipient_key})
-
-    def delete(self, *args, **kwargs):
-        with transaction.atomic():
-            search.remove(self)
-            return super().delete(*args, **kwargs)
 
     def clean(self):
         self.fill_derived_fields()

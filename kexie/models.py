@@ -1,8 +1,57 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+
+class StampedModel(models.Model):
+    """When and by whom an object was created and last changed (see StampedAdminMixin)."""
+
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        related_name="%(class)ss_created",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("updated by"),
+        related_name="%(class)ss_updated",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+    )
+
+    class Meta:
+        abstract = True
+
+
+class SearchIndexedModel(models.Model):
+    """Keeps the site-search index in the same transaction as the content (kexie.search)."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        from kexie import search
+
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            search.index(self)
+
+    def delete(self, *args, **kwargs):
+        from kexie import search
+
+        with transaction.atomic():
+            search.remove(self)
+            return super().delete(*args, **kwargs)
 
 
 class AuditEntry(models.Model):

@@ -4,7 +4,7 @@ from pathlib import PurePosixPath
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import models, transaction
+from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -12,7 +12,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from PIL import Image
 
-from kexie import search
+from kexie.models import SearchIndexedModel, StampedModel
 from kexie.richtext import RichTextField, html_to_text
 from kexie.slugs import unique_slug
 from kexie.uploads import UploadTo, validate_attachment, validate_image
@@ -89,7 +89,7 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(status=Article.Status.PENDING)
 
 
-class Article(models.Model):
+class Article(StampedModel, SearchIndexedModel):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         PENDING = "pending", _("Pending review")
@@ -137,26 +137,6 @@ class Article(models.Model):
         _("headline"), default=False, help_text=_("Featured at the top of the home page.")
     )
     view_count = models.PositiveIntegerField(_("views"), default=0, editable=False)
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        related_name="articles_created",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        editable=False,
-    )
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("updated by"),
-        related_name="articles_updated",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        editable=False,
-    )
 
     objects = ArticleQuerySet.as_manager()
 
@@ -191,18 +171,10 @@ class Article(models.Model):
         if not self.summary.strip():
             self.summary = Truncator(html_to_text(self.body)).chars(SUMMARY_LENGTH)
         self._update_thumbnail()
-        with transaction.atomic():
-            super().save(*args, **kwargs)
-            # Same transaction: the index never disagrees with the content.
-            search.index(self)
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("news:article-detail", kwargs={"pk": self.pk})
-
-    def delete(self, *args, **kwargs):
-        with transaction.atomic():
-            search.remove(self)
-            return super().delete(*args, **kwargs)
 
     def get_preview_url(self):
         return reverse("news:article-preview", kwargs={"pk": self.pk})

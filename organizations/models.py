@@ -1,12 +1,12 @@
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
-from django.db import models, transaction
+from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kexie import search
+from kexie.models import SearchIndexedModel
 from kexie.richtext import RichTextField
 from kexie.slugs import unique_slug
 from kexie.uploads import UploadTo, validate_image
@@ -43,7 +43,7 @@ class OrganizationQuerySet(models.QuerySet):
         return self.active().select_related("parent").order_by("kind", "order", "name")
 
 
-class Organization(models.Model):
+class Organization(SearchIndexedModel):
     class Kind(models.TextChoices):
         PREFECTURE = "prefecture", _("Prefecture association")
         COUNTY = "county", _("County or city association")
@@ -156,17 +156,10 @@ class Organization(models.Model):
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = unique_slug(self, self.short_name or self.name, max_length=80)
-        with transaction.atomic():
-            super().save(*args, **kwargs)
-            search.index(self)  # same transaction: the index never disagrees with the content
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("organizations:organization-detail", kwargs={"slug": self.slug})
-
-    def delete(self, *args, **kwargs):
-        with transaction.atomic():
-            search.remove(self)
-            return super().delete(*args, **kwargs)
 
     def clean(self):
         if self.parent_id and self.pk and self.parent_id == self.pk:
