@@ -49,7 +49,7 @@ SNIPPET_LENGTH = 120
 SNIPPET_LEAD = 30
 # PostgreSQL counts matches per article (the second ranking key) only for this many of
 # the newest results: enough for the first pages, and it keeps very common words fast.
-RANK_WINDOW = 200
+RANK_WINDOW = 100
 
 # ---------------------------------------------------------------------------
 # Normalization: the one definition of "the same text" for index, query and
