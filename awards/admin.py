@@ -1,24 +1,23 @@
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
-from django.http import Http404, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from awards import exports
+from awards.exports import HONOUR_COLUMNS
 from awards.forms import GroupEntryForm
 from awards.guard import AWARD_FIELDS, HONOUR_FIELDS
 from awards.models import Award, Honour
 from awards.services import create_group_honours
 from kexie import guard
 from kexie.admin import StampedAdminMixin
+from kexie.exports import ExportAdminMixin
 from organizations.models import Member, Organization
 
 
@@ -66,8 +65,11 @@ class AwardAdmin(guard.GuardedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Honour)
-class HonourAdmin(guard.GuardedAdminMixin, StampedAdminMixin, admin.ModelAdmin):
+class HonourAdmin(ExportAdminMixin, guard.GuardedAdminMixin, StampedAdminMixin, admin.ModelAdmin):
     form = HonourAdminForm
+    export_columns = HONOUR_COLUMNS
+    export_permission = "awards.export_honour"
+    export_filename = "honours"
     change_list_template = "admin/awards/honour/change_list.html"
     list_display = [
         "recipient_display",
@@ -154,17 +156,11 @@ class HonourAdmin(guard.GuardedAdminMixin, StampedAdminMixin, admin.ModelAdmin):
                 self.admin_site.admin_view(self.group_entry_view),
                 name="awards_honour_group_entry",
             ),
-            path(
-                "export/<str:fmt>/",
-                self.admin_site.admin_view(self.export_view),
-                name="awards_honour_export",
-            ),
         ]
         return own + super().get_urls()
 
     def changelist_view(self, request, extra_context=None):
         extra_context = {
-            "can_export": request.user.has_perm("awards.export_honour"),
             "can_group_entry": self.has_add_permission(request),
             **(extra_context or {}),
         }
@@ -210,17 +206,3 @@ class HonourAdmin(guard.GuardedAdminMixin, StampedAdminMixin, admin.ModelAdmin):
             "refused": confirmed,
         }
         return TemplateResponse(request, "admin/awards/honour/group_entry.html", context)
-
-    def export_view(self, request, fmt):
-        if fmt not in exports.FORMATS:
-            raise Http404
-        if not request.user.has_perm("awards.export_honour"):
-            raise PermissionDenied
-        try:
-            changelist = self.get_changelist_instance(request)
-        except IncorrectLookupParameters:
-            self.message_user(request, _("The filters were not understood."), messages.ERROR)
-            return HttpResponseRedirect(reverse("admin:awards_honour_changelist"))
-        queryset = changelist.get_queryset(request)
-        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-        return exports.export(request, queryset, fmt=fmt, filename=f"honours-{stamp}.{fmt}")
