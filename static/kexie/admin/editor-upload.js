@@ -6,16 +6,22 @@
     const match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/)
     return match ? decodeURIComponent(match[1]) : ""
   }
+  function attach(editor) {
+    if (editor.kexieCsrfAttached) return
+    editor.kexieCsrfAttached = true
+    editor.on("fileUploadRequest", (evt) => {
+      evt.data.fileLoader.xhr.setRequestHeader("X-CSRFToken", csrfToken())
+    })
+  }
   function hook() {
     if (!window.CKEDITOR) {
-      setTimeout(hook, 100)
+      setTimeout(hook, 50)
       return
     }
-    window.CKEDITOR.on("instanceCreated", (event) => {
-      event.editor.on("fileUploadRequest", (evt) => {
-        evt.data.fileLoader.xhr.setRequestHeader("X-CSRFToken", csrfToken())
-      })
-    })
+    // Editors may already exist when this runs (the init script can be first): attach
+    // to those, and to every editor created later.
+    window.CKEDITOR.on("instanceCreated", (event) => attach(event.editor))
+    Object.values(window.CKEDITOR.instances).forEach(attach)
   }
   hook()
 })()
