@@ -259,3 +259,23 @@ def test_each_attachment_refusal_says_what_is_wrong(case, code):
     with pytest.raises(ValidationError) as error:
         validate_attachment(SimpleUploadedFile(name, content))
     assert error.value.code == code
+
+
+@pytest.mark.parametrize(
+    ("model", "field"), [("organizations.Organization", "logo"), ("awards.Honour", "photo")]
+)
+def test_logos_and_honour_photos_get_the_same_image_checks(model, field):
+    from django.apps import apps
+    from django.core.exceptions import ValidationError
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    model_field = apps.get_model(model)._meta.get_field(field)
+    fake = SimpleUploadedFile("logo.png", b"<html><script>alert(1)</script></html>", "image/png")
+    with pytest.raises(ValidationError):
+        for validator in model_field.validators:
+            validator(fake)
+    svg = SimpleUploadedFile("logo.svg", b'<svg xmlns="http://www.w3.org/2000/svg"></svg>')
+    with pytest.raises(ValidationError):
+        for validator in model_field.validators:
+            validator(svg)
+    assert model_field.upload_to("x", "../../etc/passwd.png").count("..") == 0
