@@ -5,8 +5,8 @@ from django.views.generic import ListView
 from awards.charts import build_chart, level_totals
 from awards.filters import HonourFilter
 from awards.models import Honour
+from kexie.views import PaginatedListMixin
 from news.models import Article
-from news.views import PaginatedListMixin
 
 HONOURS_PER_PAGE = 100
 

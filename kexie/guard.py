@@ -173,7 +173,6 @@ class Matcher:
             if known is None or (known.action == WARN and action == BLOCK):
                 patterns[key] = _Term(term, action, category)
         self.automaton = Automaton(patterns)
-        self.term_count = len(patterns)
 
     def check(self, fields):
         hits = set()

@@ -13,6 +13,19 @@ from kexie.uploads import IMAGE_FORMATS, UploadTo, inspect_image
 
 logger = logging.getLogger(__name__)
 
+PAGE_SIZE = 20
+
+
+class PaginatedListMixin:
+    """Forgiving paging: junk or out-of-range ``page`` values show the nearest page."""
+
+    paginate_by = PAGE_SIZE
+
+    def paginate_queryset(self, queryset, page_size):
+        paginator = self.get_paginator(queryset, page_size)
+        page = paginator.get_page(self.request.GET.get("page"))
+        return paginator, page, page.object_list, page.has_other_pages()
+
 
 @never_cache
 @require_GET

@@ -126,18 +126,10 @@ def perform_transition(name, *, article, user, comment="", publish_at=None):
     )
 
 
-def submit_for_review(*, article, user, comment=""):
-    return perform_transition("submit", article=article, user=user, comment=comment)
-
-
 def publish(*, article, user, comment="", publish_at=None):
     return perform_transition(
         "publish", article=article, user=user, comment=comment, publish_at=publish_at
     )
-
-
-def send_back(*, article, user, comment):
-    return perform_transition("send_back", article=article, user=user, comment=comment)
 
 
 def withdraw(*, article, user, comment=""):

@@ -7,21 +7,10 @@ from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView, TemplateView
 
+from kexie.views import PaginatedListMixin
 from news.models import Article, Attachment, Category
 
-PAGE_SIZE = 20
 HOME_SECTION_SIZE = 6
-
-
-class PaginatedListMixin:
-    """Forgiving paging: junk or out-of-range ``page`` values show the nearest page."""
-
-    paginate_by = PAGE_SIZE
-
-    def paginate_queryset(self, queryset, page_size):
-        paginator = self.get_paginator(queryset, page_size)
-        page = paginator.get_page(self.request.GET.get("page"))
-        return paginator, page, page.object_list, page.has_other_pages()
 
 
 class HomeView(TemplateView):

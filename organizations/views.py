@@ -2,8 +2,8 @@ from django.db.models import Q
 from django.views.generic import DetailView, ListView
 
 from awards.models import Honour
+from kexie.views import PaginatedListMixin
 from news.models import Article
-from news.views import PaginatedListMixin
 from organizations.filters import OrganizationFilter
 from organizations.models import Member, Organization
 
