@@ -10,7 +10,8 @@ class KexieConfig(AppConfig):
     verbose_name = _("Site")
 
     def ready(self):
-        from kexie import search, signals
+        from kexie import search
+        from kexie.audit import signals
 
         signals.connect()
         # Each app's guard module registers the public content the term guard watches.

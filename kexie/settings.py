@@ -166,9 +166,9 @@ SESSION_COOKIE_SAMESITE = "Lax"
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.5)
 KEXIE_ADDRESS_FAILURE_LIMIT = env.int("KEXIE_ADDRESS_FAILURE_LIMIT", default=50)
-# The pair first, the address alone second: kexie.lockout gives each its own limit.
+# The pair first, the address alone second: kexie.accounts.lockout gives each its own limit.
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
-AXES_HANDLER = "kexie.lockout.TwoLimitAxesHandler"
+AXES_HANDLER = "kexie.accounts.lockout.TwoLimitAxesHandler"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
 AXES_VERBOSE = False
@@ -198,7 +198,7 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATICFILES_FINDERS = [
     "django.contrib.staticfiles.finders.FileSystemFinder",
-    "kexie.staticfinders.AppDirectoriesFinder",
+    "kexie.richtext.staticfinders.AppDirectoriesFinder",
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.static import serve
 
 from kexie import views
-from kexie.search_views import SearchView
+from kexie.search.views import SearchView
 from kexie.sitemaps import sitemaps
 from news.views import HomeView
 

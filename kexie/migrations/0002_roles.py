@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from kexie.roles import sync_roles
+from kexie.accounts.roles import sync_roles
 
 
 class Migration(migrations.Migration):

@@ -2,7 +2,7 @@
 
 from django.db import migrations, models
 
-from kexie.roles import sync_roles
+from kexie.accounts.roles import sync_roles
 
 # The gambling brand injected into the seed article's title and text when the
 # original site was defaced.

@@ -1,10 +1,10 @@
 from django.db import migrations
 
-from kexie.roles import sync_roles
+from kexie.accounts.roles import sync_roles
 
 
 class Migration(migrations.Migration):
-    """Give the roles their permissions on awards and honours (kexie.roles)."""
+    """Give the roles their permissions on awards and honours (kexie.accounts.roles)."""
 
     dependencies = [
         ("kexie", "0003_banned_terms"),

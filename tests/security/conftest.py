@@ -1,7 +1,8 @@
 import pytest
 from django.contrib.auth.models import Group
 
-from kexie import guard, roles
+from kexie import guard
+from kexie.accounts import roles
 
 
 @pytest.fixture(autouse=True)

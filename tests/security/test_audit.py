@@ -7,7 +7,8 @@ from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 from django.utils import timezone
 
-from kexie import audit, roles
+from kexie import audit
+from kexie.accounts import roles
 from kexie.models import AuditEntry
 from tests.security.helpers import form_data
 

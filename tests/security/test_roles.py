@@ -10,7 +10,7 @@ from django.contrib.auth.models import Group, Permission
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
-from kexie import roles
+from kexie.accounts import roles
 from kexie.models import AuditEntry
 from news.models import Article, ArticleEvent
 from tests.news.factories import ArticleFactory, CategoryFactory
