@@ -2,7 +2,7 @@ from django.db.models import Prefetch
 from django.http import Http404
 from django.views.generic import ListView
 
-from awards.charts import build_chart, level_totals
+from awards.charts import level_totals, year_chart
 from awards.filters import HonourFilter
 from awards.models import Honour
 from kexie.views import PaginatedListMixin
@@ -25,7 +25,7 @@ class HonourListView(PaginatedListMixin, ListView):
     def get_context_data(self, **kwargs):
         # One aggregate query feeds both the counts per level and the chart.
         rows = list(self.object_list.per_year_and_level())
-        chart = build_chart(rows)
+        chart = year_chart(rows)
         return super().get_context_data(
             filter=self.filterset,
             level_totals=level_totals(rows),

@@ -1,8 +1,9 @@
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.utils.translation import gettext_lazy as _
 
-from kexie.models import AuditEntry, BannedTerm
+from kexie.models import AuditEntry, BannedTerm, FigureBlock
 
 
 class StampedAdminMixin:
@@ -52,6 +53,26 @@ class BannedTermAdmin(admin.ModelAdmin):
     list_editable = ["action", "is_active"]
     search_fields = ["term", "note"]
     fields = ["term", "category", "action", "is_active", "note"]
+
+
+@admin.register(FigureBlock)
+class FigureBlockAdmin(admin.ModelAdmin):
+    """Blocks come from code (kexie.figures); staff only choose which are public."""
+
+    list_display = ["block_title", "is_public", "position"]
+    list_editable = ["is_public", "position"]
+    list_display_links = None
+    list_filter = ["is_public"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("block"))
+    def block_title(self, obj):
+        return str(obj)
 
 
 User = get_user_model()

@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.contrib.staticfiles.apps import StaticFilesConfig
+from django.db.models.signals import post_migrate
 from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
 
@@ -16,7 +17,17 @@ class KexieConfig(AppConfig):
         signals.connect()
         # Each app's guard module registers the public content the term guard watches.
         autodiscover_modules("guard")
+        # ... and its figures module the blocks of 数说科协 (kexie.figures).
+        autodiscover_modules("figures")
+        post_migrate.connect(_sync_figure_blocks, sender=self)
         search.register_defaults()
+
+
+def _sync_figure_blocks(**kwargs):
+    from kexie import figures
+    from kexie.models import FigureBlock
+
+    figures.sync_choices(FigureBlock)
 
 
 class KexieStaticFilesConfig(StaticFilesConfig):

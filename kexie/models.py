@@ -179,3 +179,28 @@ class SearchEntry(models.Model):
 
     def __str__(self):
         return f"{self.kind} {self.object_id}"
+
+
+class FigureBlock(models.Model):
+    """Whether a block of 数说科协 (kexie.figures) is public, and where it stands.
+
+    The blocks themselves are registered in code; a row here only holds the staff's
+    choice. A block without a row is public, in its registered order.
+    """
+
+    key = models.CharField(_("block"), max_length=50, unique=True, editable=False)
+    is_public = models.BooleanField(_("public"), default=True)
+    position = models.PositiveSmallIntegerField(
+        _("position"), default=0, help_text=_("Smaller numbers come first.")
+    )
+
+    class Meta:
+        verbose_name = _("statistics block")
+        verbose_name_plural = _("statistics blocks (数说科协)")
+        ordering = ["position", "key"]
+
+    def __str__(self):
+        from kexie import figures
+
+        block = figures.get(self.key)
+        return str(block.title) if block else self.key

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.static import serve
 
 from kexie import views
+from kexie.figures.views import FiguresView
 from kexie.search.views import SearchView
 from kexie.sitemaps import sitemaps
 from news.views import HomeView
@@ -30,6 +31,7 @@ urlpatterns = [
         "sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="django.contrib.sitemaps.views.sitemap"
     ),
     path("search/", SearchView.as_view(), name="search"),
+    path("statistics/", FiguresView.as_view(), name="statistics"),
     path("robots.txt", views.robots_txt, name="robots-txt"),
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),

@@ -51,6 +51,8 @@ SITE_ADMIN_PERMISSIONS = frozenset(
         "awards.export_honour",
         *_crud("kexie", "bannedterm"),
         "kexie.view_auditentry",
+        # Which blocks of 数说科协 are public.
+        *_crud("kexie", "figureblock", ("change", "view")),
         # Lockouts: look at them and unlock (delete the attempt record).
         "axes.view_accessattempt",
         "axes.delete_accessattempt",

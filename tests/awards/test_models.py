@@ -1,8 +1,9 @@
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext
 
-from awards.charts import build_chart, level_totals
+from awards.charts import level_totals, year_chart
 from awards.models import Honour, Level, recipient_key_for
 from tests.awards.factories import (
     AwardFactory,
@@ -113,17 +114,19 @@ def test_chart_layout_stacks_levels_and_scales_to_the_largest_year():
         (2021, "provincial", 4),
         (None, "national", 1),
     ]
-    chart = build_chart(rows)
-    assert [row.label for row in chart.rows][:2] == ["2022", "2021"]
-    assert chart.rows[2].year is None
+    chart = year_chart(rows)
+    assert [row.label for row in chart.rows] == ["2022", "2021", gettext("Year unknown")]
     assert [row.total for row in chart.rows] == [8, 4, 1]
     first = chart.rows[0].segments
-    assert [(s.level, s.count, s.x, s.width) for s in first] == [
+    assert [(s.key, s.count, s.x, s.width) for s in first] == [
         ("national", 2, 0.0, 25.0),
         ("provincial", 6, 25.0, 75.0),
     ]
-    assert [(s.level, s.x, s.width) for s in chart.rows[1].segments] == [("provincial", 0.0, 50.0)]
-    assert [level for level, _label, _colour in chart.levels] == ["national", "provincial"]
+    assert [(s.key, s.x, s.width) for s in chart.rows[1].segments] == [("provincial", 0.0, 50.0)]
+    assert [label for label, _colour in chart.series] == [
+        Level.NATIONAL.label,
+        Level.PROVINCIAL.label,
+    ]
     assert chart.total == 13
     assert [(level, count) for level, _label, count in level_totals(rows)] == [
         ("national", 3),
@@ -131,4 +134,4 @@ def test_chart_layout_stacks_levels_and_scales_to_the_largest_year():
         ("prefecture", 0),
         ("county", 0),
     ]
-    assert build_chart([]).rows == []
+    assert year_chart([]).rows == []

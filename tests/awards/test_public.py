@@ -34,7 +34,7 @@ def recipients_heading(count):
 def chart_segments(response):
     return [
         (int(level_count[1]), level_count[0])
-        for level_count in re.findall(r'data-level="(\w+)" data-count="(\d+)"', response.text)
+        for level_count in re.findall(r'data-series="(\w+)" data-count="(\d+)"', response.text)
     ]
 
 
