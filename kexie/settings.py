@@ -189,6 +189,9 @@ LOGIN_URL = "admin:login"
 # (comma-separated, e.g. "127.0.0.1,10.0.0.0/24"). Empty: no proxy, the TCP peer
 # is the client. X-Forwarded-For is believed only hop by hop from these.
 KEXIE_TRUSTED_PROXIES = env.list("KEXIE_TRUSTED_PROXIES", default=[])
+# Set (e.g. "/_protected/") when nginx serves attachments from an internal location:
+# the download view then only checks permission and answers with X-Accel-Redirect.
+KEXIE_ACCEL_REDIRECT_PREFIX = env.str("KEXIE_ACCEL_REDIRECT_PREFIX", default="")
 
 # --- Internationalization ----------------------------------------------------
 
