@@ -88,6 +88,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "kexie.middleware.CurrentRequestMiddleware",
+    "kexie.db.PublicStatementTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -192,6 +193,9 @@ KEXIE_TRUSTED_PROXIES = env.list("KEXIE_TRUSTED_PROXIES", default=[])
 # Set (e.g. "/_protected/") when nginx serves attachments from an internal location:
 # the download view then only checks permission and answers with X-Accel-Redirect.
 KEXIE_ACCEL_REDIRECT_PREFIX = env.str("KEXIE_ACCEL_REDIRECT_PREFIX", default="")
+# Public requests on PostgreSQL give up on a query after this long and answer with
+# the Chinese 503 page (kexie.db); 0 switches the limit off. Staff are exempt.
+KEXIE_PUBLIC_STATEMENT_TIMEOUT_MS = env.int("KEXIE_PUBLIC_STATEMENT_TIMEOUT_MS", default=3000)
 
 # --- Internationalization ----------------------------------------------------
 
