@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy
 from import_export import fields, resources, tmp_storages, widgets
 
 from kexie.audit import record
+from kexie.db import analyze
 from kexie.exports import unneutralize
 from kexie.models import AuditEntry
 from organizations.exports import MEMBER_COLUMNS
@@ -36,6 +37,8 @@ from organizations.models import ImportPreview, Member, Organization
 MAX_IMPORT_BYTES = getattr(settings, "KEXIE_MAX_IMPORT_BYTES", 5 * 1024 * 1024)
 MAX_IMPORT_ROWS = getattr(settings, "KEXIE_MAX_IMPORT_ROWS", 20_000)
 REQUIRED_FIELDS = ("organization", "membership_number", "name")
+# An import adding this many members refreshes the table's planner statistics.
+ANALYZE_AFTER_NEW_ROWS = 1000
 
 
 class ImportFileError(Exception):
@@ -442,6 +445,8 @@ def import_members(*, request, upload, filename):
                 "unchanged": report.unchanged,
             },
         )
+        if report.new >= ANALYZE_AFTER_NEW_ROWS:
+            transaction.on_commit(lambda: analyze([Member]))
     return report
 
 
