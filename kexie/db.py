@@ -35,6 +35,14 @@ def _exempt(request):
     return bool(user is not None and user.is_staff)
 
 
+def _configure(statement):
+    # Connection settings go straight to the DB-API cursor, as Django's own time-zone
+    # setup does: they are not the page's queries (the query budgets count those).
+    connection.ensure_connection()
+    with connection.wrap_database_errors, connection.connection.cursor() as cursor:
+        cursor.execute(statement)
+
+
 class PublicStatementTimeoutMiddleware:
     """Sets the limit for this request's queries and takes it off again afterwards.
 
@@ -49,8 +57,7 @@ class PublicStatementTimeoutMiddleware:
         timeout = settings.KEXIE_PUBLIC_STATEMENT_TIMEOUT_MS
         if connection.vendor != "postgresql" or timeout <= 0 or _exempt(request):
             return self.get_response(request)
-        with connection.cursor() as cursor:
-            cursor.execute("SET statement_timeout = %s", [int(timeout)])
+        _configure(f"SET statement_timeout = {int(timeout)}")
         try:
             return self.get_response(request)
         finally:
@@ -58,8 +65,7 @@ class PublicStatementTimeoutMiddleware:
 
     def _reset(self):
         try:
-            with connection.cursor() as cursor:
-                cursor.execute("RESET statement_timeout")
+            _configure("RESET statement_timeout")
         except DatabaseError:
             # Never hand a connection with the public limit to the next request.
             logger.warning("Could not reset statement_timeout; closing the connection")
