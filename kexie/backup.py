@@ -209,6 +209,8 @@ def create_backup(output_dir, *, using="default", storage=None, now=None):
         dump_path = Path(work) / dump_name
         dump = _dump_postgresql if connection.vendor == "postgresql" else _dump_sqlite
         counts = dump(connection, dump_path)
+        with open(dump_path, "rb") as handle:
+            dump_sha256 = _sha256(handle)
         # Written under a temporary name: a half-written archive never looks like a backup.
         partial = output_dir / f".{final.name}.partial"
         fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)  # personal data
@@ -228,7 +230,11 @@ def create_backup(output_dir, *, using="default", storage=None, now=None):
             manifest = {
                 "format": FORMAT,
                 "created_at": datetime.datetime.now(tz=datetime.UTC).isoformat(),
-                "database": {"vendor": connection.vendor, "file": dump_name},
+                "database": {
+                    "vendor": connection.vendor,
+                    "file": dump_name,
+                    "sha256": dump_sha256,
+                },
                 "counts": counts,
                 "files": files,
             }
@@ -265,23 +271,32 @@ def read_manifest(archive):
         member = archive.getmember(MANIFEST)
     except KeyError:
         raise BackupError("This archive has no manifest.json: it is not a kexie backup.") from None
-    manifest = json.load(archive.extractfile(member))
-    if manifest.get("format") != FORMAT:
-        raise BackupError(f"Unknown backup format {manifest.get('format')!r}.")
+    try:
+        manifest = json.load(archive.extractfile(member))
+    except ValueError as error:
+        raise BackupError(f"The manifest cannot be read: {error}") from error
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+        raise BackupError("Unknown backup format: this archive was not written by `backup`.")
+    if manifest["database"].get("file") not in DUMP_NAMES.values():
+        raise BackupError("The manifest names no database dump this version can restore.")
     return manifest
 
 
 def _damaged_files(archive, manifest):
-    damaged = []
+    database = manifest["database"]
+    expected = [(database["file"], database["file"], database["sha256"])]
     for entry in manifest["files"]:
         name = _safe_media_name(entry["name"])
+        expected.append((name, MEDIA_PREFIX + name, entry["sha256"]))
+    damaged = []
+    for name, member, sha256 in expected:
         try:
-            handle = archive.extractfile(MEDIA_PREFIX + name)
+            handle = archive.extractfile(member)
         except KeyError:
             handle = None
         if handle is None:
             damaged.append(f"{name} is missing from the archive")
-        elif _sha256(handle) != entry["sha256"]:
+        elif _sha256(handle) != sha256:
             damaged.append(f"{name} does not match its checksum")
     return damaged
 

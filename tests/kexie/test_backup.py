@@ -5,6 +5,7 @@ database and media folder of their own (SQLite files, or databases on the Postgr
 server of the suite when it runs on PostgreSQL).
 """
 
+import io
 import json
 import os
 import subprocess
@@ -178,6 +179,22 @@ def test_restore_refuses_what_is_not_empty_and_detects_damage(tmp_path, database
     assert "report.pdf does not match its checksum" in result.stderr
     assert "nothing was restored" in result.stderr
     assert target.media() == {}
+
+    # The database dump is checked the same way.
+    wrong_dump = tmp_path / "wrong-dump.tar"
+    with tarfile.open(archive) as source, tarfile.open(wrong_dump, "w") as copy:
+        for member in source.getmembers():
+            data = source.extractfile(member).read()
+            if member.name == "manifest.json":
+                manifest = json.loads(data)
+                manifest["database"]["sha256"] = "0" * 64
+                data = json.dumps(manifest).encode()
+                member.size = len(data)
+            copy.addfile(member, io.BytesIO(data))
+    result = target.manage("restore", str(wrong_dump), check=False)
+    assert "database.sqlite3 does not match" in result.stderr or (
+        "database.dump does not match" in result.stderr
+    )
     # The database stayed empty, so the intact archive still restores.
     assert "matches" in target.manage("restore", str(archive)).stdout
     assert target.media() == {"report.pdf": b"%PDF original"}
