@@ -5,6 +5,9 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 HOST ?= 127.0.0.1
 
+# Development and test targets run with debug on; production leaves DJANGO_DEBUG unset or 0.
+run test check messages compile bench: export DJANGO_DEBUG ?= 1
+
 .PHONY: run test install install-dev lint format check bench messages compile clean
 
 $(BIN)/python:

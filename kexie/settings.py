@@ -1,8 +1,9 @@
 """
 Settings for kexie, read from the environment.
 
-Development is the default. Production is chosen by the environment alone:
-``DJANGO_DEBUG=0`` plus the variables it requires. There is no separate
+Production is the default: development needs ``DJANGO_DEBUG=1`` (``make run``,
+``make test`` and the pytest configuration set it). Production is chosen by the
+environment alone: ``DJANGO_DEBUG`` unset or ``0`` plus the variables it requires. There is no separate
 production module; an insecure production configuration refuses to start.
 """
 
@@ -18,7 +19,9 @@ env = environ.Env()
 
 # --- Core --------------------------------------------------------------------
 
-DEBUG = env.bool("DJANGO_DEBUG", default=True)
+# Debug only when asked for by name: a server with DJANGO_DEBUG unset (a forgotten
+# environment file) is a production server and must refuse the development key.
+DEBUG = env.str("DJANGO_DEBUG", default="") == "1"
 
 _DEV_SECRET_KEY = "django-insecure-kexie-development-only-key-never-use-in-production"  # noqa: S105
 SECRET_KEY = env.str("DJANGO_SECRET_KEY", default=_DEV_SECRET_KEY if DEBUG else "")
@@ -85,6 +88,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "kexie.middleware.CurrentRequestMiddleware",
+    "kexie.db.PublicStatementTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -172,10 +176,26 @@ AXES_HANDLER = "kexie.accounts.lockout.TwoLimitAxesHandler"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
 AXES_VERBOSE = False
-AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)
+# The lockout and the audit log see the client behind our own proxies only
+# (kexie.accounts.addresses); a client's X-Forwarded-For never changes its address.
+AXES_CLIENT_IP_CALLABLE = "kexie.accounts.addresses.client_address"
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
 
 LOGIN_URL = "admin:login"
+
+# --- Production: proxies, time limits, file delivery (kexie.accounts.addresses,
+# kexie.db, news attachments) -------------------------------------------------
+
+# Addresses or networks of the reverse proxies in front of the app servers
+# (comma-separated, e.g. "127.0.0.1,10.0.0.0/24"). Empty: no proxy, the TCP peer
+# is the client. X-Forwarded-For is believed only hop by hop from these.
+KEXIE_TRUSTED_PROXIES = env.list("KEXIE_TRUSTED_PROXIES", default=[])
+# Set (e.g. "/_protected/") when nginx serves attachments from an internal location:
+# the download view then only checks permission and answers with X-Accel-Redirect.
+KEXIE_ACCEL_REDIRECT_PREFIX = env.str("KEXIE_ACCEL_REDIRECT_PREFIX", default="")
+# Public requests on PostgreSQL give up on a query after this long and answer with
+# the Chinese 503 page (kexie.db); 0 switches the limit off. Staff are exempt.
+KEXIE_PUBLIC_STATEMENT_TIMEOUT_MS = env.int("KEXIE_PUBLIC_STATEMENT_TIMEOUT_MS", default=3000)
 
 # --- Internationalization ----------------------------------------------------
 

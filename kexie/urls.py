@@ -37,6 +37,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+# A database that is away or too slow answers 503 in Chinese, never 500 (kexie.db).
+handler500 = "kexie.db.server_error"
+
 if settings.DEBUG:
     # Development only; production serves media from the web server or object storage.
     urlpatterns += [

@@ -1,12 +1,13 @@
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.db.models import F, Q, Window
 from django.db.models.functions import RowNumber
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView, TemplateView
 
+from kexie.downloads import protected_file_response
 from kexie.views import PaginatedListMixin
 from news.models import Article, Attachment, Category
 
@@ -117,8 +118,6 @@ def attachment_download(request, pk):
     article = attachment.article
     if not article.is_public and not request.user.has_perm("news.view_article"):
         raise Http404
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    return FileResponse(handle, as_attachment=True, filename=attachment.original_name)
+    return protected_file_response(
+        attachment.file, filename=attachment.original_name, public=article.is_public
+    )

@@ -1,8 +1,4 @@
 import datetime
-import re
-import tempfile
-import uuid
-from pathlib import Path
 
 from django import forms
 from django.contrib import admin, messages
@@ -197,37 +193,42 @@ class MemberAdmin(ExportAdminMixin, admin.ModelAdmin):
                 except imports.ImportFileError as error:
                     form.add_error("file", str(error))
                 else:
-                    uploaded.seek(0)
-                    token = _stash(request, uploaded.read())
-                    context |= {
-                        "report": imports.preview_members(upload),
-                        "token": token,
-                        "filename": uploaded.name,
-                    }
+                    report = imports.preview_members(upload)
+                    context |= {"report": report, "filename": uploaded.name}
+                    if not report.problems:  # a file with problems can only be corrected
+                        uploaded.seek(0)
+                        stored = imports.DatabaseTempStorage(
+                            user=request.user, filename=uploaded.name
+                        )
+                        stored.save(uploaded.read())
+                        context["token"] = stored.name
         context["form"] = form
         return TemplateResponse(request, "admin/organizations/member/import.html", context)
 
     def _confirm_import(self, request, context):
-        token = request.POST.get("token", "")
-        filename = request.POST.get("filename", "")[:200]
-        data = _unstash(request, token)
+        stored = imports.DatabaseTempStorage(user=request.user, name=request.POST.get("token", ""))
+        again = HttpResponseRedirect(reverse("admin:organizations_member_import"))
+        try:
+            data = stored.read()
+        except imports.PreviewUnavailable as error:
+            messages.error(request, str(error))
+            return again
+        if not stored.remove():  # the same preview confirmed twice at once
+            messages.error(request, gettext("This file has already been imported."))
+            return again
+        filename = stored.filename
         changelist = reverse("admin:organizations_member_changelist")
-        if data is None:
-            messages.error(request, _("The uploaded file has expired; upload it again."))
-            return HttpResponseRedirect(reverse("admin:organizations_member_import"))
         try:
             upload = imports.read_upload(SimpleUploadedFile(filename, data))
             report = imports.import_members(request=request, upload=upload, filename=filename)
         except imports.ImportFileError as error:
-            _discard(request, token)
             messages.error(request, str(error))
-            return HttpResponseRedirect(reverse("admin:organizations_member_import"))
+            return again
         except imports.ImportRejected as rejected:
             # Something changed since the preview (e.g. an organization was renamed).
-            context |= {"report": rejected.report, "rejected": True, "form": ImportForm()}
-            _discard(request, token)
+            context |= {"report": rejected.report, "rejected": True, "filename": filename}
+            context["form"] = ImportForm()
             return TemplateResponse(request, "admin/organizations/member/import.html", context)
-        _discard(request, token)
         messages.success(
             request,
             ngettext(
@@ -245,34 +246,3 @@ class MemberAdmin(ExportAdminMixin, admin.ModelAdmin):
             },
         )
         return HttpResponseRedirect(changelist)
-
-
-# --- The uploaded file between preview and confirmation ---------------------------
-# Kept in the server's temporary directory (never under MEDIA_ROOT, which is public),
-# named after the user so nobody can confirm another admin's upload.
-
-_TOKEN = re.compile(r"^[0-9a-f]{32}$")
-
-
-def _stash_path(request, token):
-    return Path(tempfile.gettempdir()) / f"kexie-import-{request.user.pk}-{token}"
-
-
-def _stash(request, data):
-    token = uuid.uuid4().hex
-    _stash_path(request, token).write_bytes(data)
-    return token
-
-
-def _unstash(request, token):
-    if not _TOKEN.match(token):
-        return None
-    try:
-        return _stash_path(request, token).read_bytes()
-    except FileNotFoundError:
-        return None
-
-
-def _discard(request, token):
-    if _TOKEN.match(token):
-        _stash_path(request, token).unlink(missing_ok=True)

@@ -13,6 +13,7 @@ import csv
 import datetime
 import io
 import re
+import secrets
 import zipfile
 from dataclasses import dataclass, field
 
@@ -24,17 +25,20 @@ from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from import_export import fields, resources, widgets
+from import_export import fields, resources, tmp_storages, widgets
 
 from kexie.audit import record
+from kexie.db import analyze
 from kexie.exports import unneutralize
 from kexie.models import AuditEntry
 from organizations.exports import MEMBER_COLUMNS
-from organizations.models import Member, Organization
+from organizations.models import ImportPreview, Member, Organization
 
 MAX_IMPORT_BYTES = getattr(settings, "KEXIE_MAX_IMPORT_BYTES", 5 * 1024 * 1024)
 MAX_IMPORT_ROWS = getattr(settings, "KEXIE_MAX_IMPORT_ROWS", 20_000)
 REQUIRED_FIELDS = ("organization", "membership_number", "name")
+# An import adding this many members refreshes the table's planner statistics.
+ANALYZE_AFTER_NEW_ROWS = 1000
 
 
 class ImportFileError(Exception):
@@ -441,7 +445,59 @@ def import_members(*, request, upload, filename):
                 "unchanged": report.unchanged,
             },
         )
+        if report.new >= ANALYZE_AFTER_NEW_ROWS:
+            transaction.on_commit(lambda: analyze([Member]))
     return report
 
 
 FILE_HELP = gettext_lazy("An .xlsx or .csv file with the columns of a member export.")
+
+
+# --- The uploaded file between preview and confirmation ---------------------------
+
+
+class PreviewUnavailable(Exception):
+    """The confirmation names no preview this user may import; the message says why."""
+
+
+class DatabaseTempStorage(tmp_storages.BaseStorage):
+    """django-import-export's temporary-storage interface, kept in the database.
+
+    Its own stores do not fit: TempFolderStorage writes world-readable files in one
+    server's /tmp, CacheStorage may evict personal data or lose it with Redis, and
+    MediaStorage would put it under the public media. Here the file is a row bound
+    to the user who uploaded it; ``name`` is the confirmation token.
+    """
+
+    def __init__(self, *, user, filename="", **kwargs):
+        super().__init__(**kwargs)
+        self.user = user
+        self.filename = filename
+
+    def save(self, data):
+        # Abandoned previews go with the next upload, so no cron job is needed.
+        ImportPreview.objects.expired().delete()
+        self.name = secrets.token_hex(16)
+        ImportPreview.objects.create(
+            token=self.name, user=self.user, filename=self.filename[:200], data=data
+        )
+
+    def read(self):
+        preview = ImportPreview.objects.usable_by(self.user).filter(token=self.name or "").first()
+        if preview is None:
+            if ImportPreview.objects.filter(token=self.name or "").exclude(user=self.user).exists():
+                raise PreviewUnavailable(
+                    _("This preview belongs to another user. Upload the file yourself.")
+                )
+            raise PreviewUnavailable(
+                _("This preview has expired or was already imported; upload the file again.")
+            )
+        self.filename = preview.filename
+        return bytes(preview.data)
+
+    def remove(self):
+        """Delete the preview; False if it was gone already (confirmed twice at once)."""
+        deleted, _rows = ImportPreview.objects.filter(
+            token=self.name or "", user=self.user
+        ).delete()
+        return bool(deleted)

@@ -1,3 +1,6 @@
+import datetime
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
@@ -238,3 +241,43 @@ class Member(models.Model):
 
     def __str__(self):
         return f"{self.name}（{self.membership_number}）"
+
+
+class ImportPreviewQuerySet(models.QuerySet):
+    def expired(self):
+        return self.filter(created_at__lt=timezone.now() - ImportPreview.LIFETIME)
+
+    def usable_by(self, user):
+        return self.filter(user=user, created_at__gte=timezone.now() - ImportPreview.LIFETIME)
+
+
+class ImportPreview(models.Model):
+    """A member spreadsheet between its preview and the confirmation.
+
+    Kept in the database, not on an app server's disk: with several app servers
+    the confirmation may reach another one, and the file holds members' personal
+    data that must be readable by the application only.
+    """
+
+    LIFETIME = datetime.timedelta(days=1)
+
+    token = models.CharField(_("token"), max_length=32, unique=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        related_name="import_previews",
+        # A pending upload is not content: it goes with the account.
+        on_delete=models.CASCADE,
+    )
+    filename = models.CharField(_("file name"), max_length=200)
+    data = models.BinaryField(_("file"))
+    created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
+
+    objects = ImportPreviewQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("import preview")
+        verbose_name_plural = _("import previews")
+
+    def __str__(self):
+        return self.filename

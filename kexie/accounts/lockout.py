@@ -10,12 +10,21 @@ AXES_LOCKOUT_PARAMETERS lists the pair first and the address second, and this
 handler reports the pair's count, or the pair limit once the address alone has
 reached its own limit.
 
+The address-only count includes only failures for accounts that exist: a made-up
+user name can never sign in, so guessing names is harmless and must not lock a
+real colleague out of a shared office address (the issue: 50 made-up names
+locked every staff member out). Spraying passwords over real accounts from one
+address still stops at the address limit. Both counts are per real client
+address (kexie.accounts.addresses), so no source locks out anyone signing in
+from another address.
+
 A successful sign-in clears only that account's failures from that address,
 so a colleague signing in does not wipe the count of an attacker next door.
 """
 
 from axes.handlers.database import AxesDatabaseHandler
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db.models import Sum
 
 
@@ -25,14 +34,22 @@ def _pair_limit(request, credentials):
     return get_failure_limit(request, credentials)
 
 
+def _total(attempts):
+    return attempts.aggregate(total=Sum("failures_since_start"))["total"] or 0
+
+
 class TwoLimitAxesHandler(AxesDatabaseHandler):
     def get_failures(self, request, credentials=None):
-        counts = [
-            attempts.aggregate(total=Sum("failures_since_start"))["total"] or 0
-            for attempts in self.get_user_attempts(request, credentials)
-        ]
-        pair = counts[0] if counts else 0
-        address = max(counts[1:], default=0)
+        attempts_list = self.get_user_attempts(request, credentials)
+        if not attempts_list:
+            return 0
+        pair = _total(attempts_list[0])
+        User = get_user_model()
+        existing = User._default_manager.values(User.USERNAME_FIELD)
+        address = max(
+            (_total(attempts.filter(username__in=existing)) for attempts in attempts_list[1:]),
+            default=0,
+        )
         if address >= settings.KEXIE_ADDRESS_FAILURE_LIMIT:
             return max(pair, _pair_limit(request, credentials))
         return pair

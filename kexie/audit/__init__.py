@@ -1,14 +1,8 @@
 """The one way to write the audit log."""
 
+from kexie.accounts.addresses import client_address
 from kexie.middleware import current_request
 from kexie.models import AuditEntry
-
-
-def client_ip(request):
-    if request is None:
-        return None
-    # django-axes resolves the client address behind the configured proxies.
-    return getattr(request, "axes_ip_address", None) or request.META.get("REMOTE_ADDR") or None
 
 
 def record(
@@ -27,7 +21,8 @@ def record(
         action=action,
         user=user,
         username=username[:150],
-        ip_address=ip_address or client_ip(request),
+        # The real client behind our trusted proxies: the address the lockout counts.
+        ip_address=ip_address or client_address(request),
         target=str(target)[:255],
         details=details or {},
     )

@@ -66,15 +66,27 @@ def test_pair_lock_spares_colleagues_and_other_addresses(client, colleagues):
     assert signed_in(login(client, "alice", PASSWORD, address=HOME))
 
 
-def test_address_alone_locks_only_after_many_more_failures(client, colleagues, settings):
+def test_address_alone_locks_only_after_many_more_failures(
+    client, colleagues, settings, django_user_model
+):
     settings.KEXIE_ADDRESS_FAILURE_LIMIT = 12
-    for number in range(11):  # eleven guessed accounts, two tries each at most
-        _fail(client, f"guess{number % 6}", 1)
+    sprayed = [f"staff{number}" for number in range(6)]
+    for name in sprayed:
+        django_user_model.objects.create_user(name, password=PASSWORD, is_staff=True)
+    for number in range(11):  # passwords sprayed over six real accounts, two tries each at most
+        _fail(client, sprayed[number % 6], 1)
     assert signed_in(login(client, "bob", PASSWORD))
     client.logout()
-    _fail(client, "guess-last", 1)
+    _fail(client, sprayed[0], 1)
     assert login(client, "alice", PASSWORD).status_code == 429
     assert signed_in(login(client, "alice", PASSWORD, address=HOME))
+
+
+def test_made_up_user_names_never_lock_a_real_account(client, colleagues, settings):
+    settings.KEXIE_ADDRESS_FAILURE_LIMIT = 12
+    for number in range(30):
+        _fail(client, f"guess{number}", 1)
+    assert signed_in(login(client, "alice", PASSWORD))
 
 
 def test_default_limits_are_five_and_fifty(settings):

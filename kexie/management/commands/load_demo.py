@@ -4,12 +4,24 @@ from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from kexie.db import analyze
+
 
 class Command(BaseCommand):
     help = "Load the demo content (idempotent: running it again changes nothing)."
 
-    @transaction.atomic
     def handle(self, *args, **options):
+        self.load()
+        # After the transaction: ANALYZE sees the committed rows.
+        analyze(
+            model
+            for label in ("kexie", "news", "organizations", "awards")
+            for model in apps.get_app_config(label).get_models()
+        )
+        self.stdout.write(self.style.SUCCESS("Demo content is loaded."))
+
+    @transaction.atomic
+    def load(self):
         # Each local app may ship a ``demo`` module with ``load(stdout)``; order
         # follows INSTALLED_APPS so organizations exist before the honours citing them.
         for app_config in apps.get_app_configs():
@@ -22,4 +34,3 @@ class Command(BaseCommand):
                     raise
                 continue
             module.load(self.stdout)
-        self.stdout.write(self.style.SUCCESS("Demo content is loaded."))

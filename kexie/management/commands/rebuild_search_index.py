@@ -3,6 +3,8 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from kexie import search
+from kexie.db import analyze
+from kexie.models import SearchEntry
 
 
 class Command(BaseCommand):
@@ -28,6 +30,9 @@ class Command(BaseCommand):
             raise CommandError(f"Unknown kinds: {', '.join(unknown)}")
         started = time.perf_counter()
         counts = search.rebuild(kinds or None, batch_size=batch_size)
+        # Searches join the fresh entries with the content tables: plan them on fresh statistics.
+        rebuilt = [search.get_kind(name).model for name in counts]
+        analyze([SearchEntry, *rebuilt])
         for name, count in counts.items():
             self.stdout.write(f"{name}: {count}")
         elapsed = time.perf_counter() - started

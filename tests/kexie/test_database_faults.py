@@ -1,0 +1,95 @@
+"""A slow or absent database: public requests get a Chinese 503 page, never a 500."""
+
+from unittest import mock
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.db import InterfaceError, OperationalError, connection
+from django.http import HttpResponse
+from django.test import RequestFactory
+
+from kexie.db import PublicStatementTimeoutMiddleware
+
+pytestmark = pytest.mark.django_db
+
+on_postgresql = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="statement_timeout is PostgreSQL's"
+)
+
+
+@pytest.fixture
+def quiet_client(client):
+    client.raise_request_exception = False
+    return client
+
+
+def assert_busy_page(response):
+    assert response.status_code == 503
+    assert response["Retry-After"] == "10"
+    text = response.content.decode()
+    assert "网站繁忙" in text and "秒后再试" in text
+    assert "Server Error" not in text and "Traceback" not in text
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        OperationalError("server closed the connection unexpectedly"),
+        OperationalError("canceling statement due to statement timeout"),
+        InterfaceError("connection already closed"),
+    ],
+)
+def test_database_errors_in_a_view_answer_503_in_chinese(quiet_client, error):
+    with mock.patch("news.views.HomeView.get", side_effect=error):
+        assert_busy_page(quiet_client.get("/"))
+
+
+def test_database_errors_in_middleware_answer_503(quiet_client, make_staff):
+    quiet_client.force_login(make_staff())
+    failing = OperationalError("the database system is starting up")
+    with mock.patch("django.contrib.sessions.backends.db.SessionStore.load", side_effect=failing):
+        assert_busy_page(quiet_client.get("/news/"))
+
+
+def test_other_errors_stay_500(quiet_client):
+    with mock.patch("news.views.HomeView.get", side_effect=RuntimeError("bug")):
+        response = quiet_client.get("/")
+    assert response.status_code == 500
+    assert "Retry-After" not in response
+
+
+def current_timeout_view(request):
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW statement_timeout")
+        return HttpResponse(cursor.fetchone()[0])
+
+
+@on_postgresql
+@pytest.mark.parametrize(
+    ("path", "staff", "expected"),
+    [("/news/", False, "250ms"), ("/admin/", False, "0"), ("/news/", True, "0")],
+)
+def test_only_public_requests_run_under_the_limit(settings, make_staff, path, staff, expected):
+    settings.KEXIE_PUBLIC_STATEMENT_TIMEOUT_MS = 250
+    request = RequestFactory().get(path)
+    request.user = make_staff() if staff else AnonymousUser()
+    response = PublicStatementTimeoutMiddleware(current_timeout_view)(request)
+    assert response.content.decode() == expected
+    # The connection goes back without the limit for whoever uses it next.
+    assert current_timeout_view(request).content.decode() == "0"
+
+
+def slow_view(self, request, *args, **kwargs):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_sleep(2)")
+    return HttpResponse("finished")
+
+
+@on_postgresql
+@pytest.mark.django_db(transaction=True)  # a cancelled statement aborts the test's transaction
+def test_a_slow_public_query_is_cut_off_with_the_busy_page(quiet_client, settings, make_staff):
+    settings.KEXIE_PUBLIC_STATEMENT_TIMEOUT_MS = 200
+    with mock.patch("news.views.HomeView.get", slow_view):
+        assert_busy_page(quiet_client.get("/"))
+        quiet_client.force_login(make_staff())
+        assert quiet_client.get("/").content == b"finished"
