@@ -89,6 +89,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
+# Object store down: a Chinese 503 "nothing was saved" instead of a 500 (kexie.objectstore).
+MIDDLEWARE += ["kexie.objectstore.StorageUnavailableMiddleware"]
 
 ROOT_URLCONF = "kexie.urls"
 WSGI_APPLICATION = "kexie.wsgi.application"
