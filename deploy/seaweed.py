@@ -57,16 +57,20 @@ def free_base_port(first=18100, last=18999):
     raise RuntimeError(f"no {PORT_SPAN} free ports between {first} and {last}")
 
 
-def s3_config(access_key, secret_key):
-    return {
-        "identities": [
-            {
-                "name": "kexie",
-                "credentials": [{"accessKey": access_key, "secretKey": secret_key}],
-                "actions": ["Admin", "Read", "Write", "List", "Tagging"],
-            }
-        ]
-    }
+def s3_config(access_key, secret_key, public_bucket=None):
+    identities = [
+        {
+            "name": "kexie",
+            "credentials": [{"accessKey": access_key, "secretKey": secret_key}],
+            "actions": ["Admin", "Read", "Write", "List", "Tagging"],
+        }
+    ]
+    if public_bucket:
+        # Reading single objects without a key (no listing, no writing), so that
+        # nginx can serve /media/ from the bucket; the S3 port listens on loopback
+        # only and nginx refuses /media/attachments/ itself.
+        identities.append({"name": "anonymous", "actions": [f"Read:{public_bucket}"]})
+    return {"identities": identities}
 
 
 def command(data_dir, base_port, config_file):
@@ -88,12 +92,14 @@ def command(data_dir, base_port, config_file):
     ]
 
 
-def start(data_dir, *, base_port, access_key, secret_key, log_file):
+def start(data_dir, *, base_port, access_key, secret_key, log_file, public_bucket=None):
     """Start ``weed server`` in the background and return the Popen (not yet ready)."""
     data_dir = Path(data_dir)
     data_dir.mkdir(parents=True, exist_ok=True)
     config_file = data_dir / "s3.json"
-    config_file.write_text(json.dumps(s3_config(access_key, secret_key)), encoding="utf-8")
+    config_file.write_text(
+        json.dumps(s3_config(access_key, secret_key, public_bucket)), encoding="utf-8"
+    )
     config_file.chmod(0o600)
     log = open(log_file, "ab")  # noqa: SIM115 - handed to the child, closed by the OS
     return subprocess.Popen(  # noqa: S603 - our own binary, fixed arguments
