@@ -164,3 +164,14 @@ def test_a_session_made_on_one_app_server_works_on_the_other(stack, make_stack_s
     # And back: the session renewed on the second server is valid on the first.
     first.cookies.update(second.cookies)
     assert first.get("/admin/").status == 200
+
+
+def test_the_micro_cache_serves_anonymous_pages_but_never_signed_in_ones(stack):
+    path = f"/news/?micro={uuid.uuid4().hex}"
+    anonymous = site(stack)
+    assert anonymous.get(path).header("x-micro-cache") == "MISS"
+    # Cached for one second: at least one of a few quick repeats is a hit.
+    assert "HIT" in {anonymous.get(path).header("x-micro-cache") for _ in range(3)}
+    signed_in = site(stack, cookies={"sessionid": "any-session"})
+    assert signed_in.get(path).header("x-micro-cache") == "BYPASS"
+    assert site(stack).get("/admin/login/").header("x-micro-cache") in {"BYPASS", ""}
