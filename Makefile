@@ -62,3 +62,17 @@ compile: install-dev
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache staticfiles
+
+# --- Production rehearsal (deploy/stack.py): nginx + 2 gunicorn + PostgreSQL + Redis + S3 ---
+# PROD_PORT (default 8443); PROD_DATABASE_URL / PROD_REDIS_URL point it at other servers.
+.PHONY: prod-up prod-down prod-test
+
+prod-up: install-dev
+	$(BIN)/python -m deploy.stack up
+
+prod-down:
+	$(BIN)/python -m deploy.stack down
+
+# Against a running stack (make prod-up): reads .local/prod.env.
+prod-test: install-dev
+	$(BIN)/python -m pytest tests/prod -m prod -p no:cacheprovider $(PYTEST_ARGS)

@@ -93,6 +93,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
+# Object store down: a Chinese 503 "nothing was saved" instead of a 500 (kexie.objectstore).
+MIDDLEWARE += ["kexie.objectstore.StorageUnavailableMiddleware"]
 
 ROOT_URLCONF = "kexie.urls"
 WSGI_APPLICATION = "kexie.wsgi.application"
@@ -130,18 +132,38 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     )
     # A file, not memory, so the browser tests' live server and the test share it safely.
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / "test-db.sqlite3")}
-DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DJANGO_CONN_MAX_AGE", default=0))
+# Production keeps connections open (one per gunicorn worker) and checks them
+# before reuse, so a restarted PostgreSQL costs a few 503s, not a restart of the app.
+DATABASES["default"].setdefault(
+    "CONN_MAX_AGE", env.int("DJANGO_CONN_MAX_AGE", default=0 if DEBUG else 60)
+)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 if env.str("REDIS_URL", default=""):
+    # django-redis rather than Django's own RedisCache: with IGNORE_EXCEPTIONS a
+    # Redis that is down behaves like an empty cache (misses, writes dropped) and
+    # the error is logged, where Django's backend would raise into every page.
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": env.str("REDIS_URL"),
+            "KEY_PREFIX": env.str("KEXIE_CACHE_PREFIX", default="kexie"),
+            "OPTIONS": {
+                "IGNORE_EXCEPTIONS": True,
+                # Fail fast when Redis is gone instead of holding a worker.
+                "SOCKET_CONNECT_TIMEOUT": 0.5,
+                "SOCKET_TIMEOUT": 0.5,
+            },
         }
     }
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+    DJANGO_REDIS_LOGGER = "kexie.cache"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Sessions stay in the database (Django's default engine): every app server
+# reads the same rows, and signing in never depends on Redis being up.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # --- Authentication and sessions ---------------------------------------------
 
@@ -230,6 +252,40 @@ STORAGES = {
 }
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
+
+# --- Object storage (production, optional) -----------------------------------
+# With the KEXIE_S3_* variables, media (covers, thumbnails, editor images,
+# attachments) goes to an S3-compatible store through django-storages; without
+# them it stays on the local disk under MEDIA_ROOT.
+KEXIE_S3_ENDPOINT_URL = env.str("KEXIE_S3_ENDPOINT_URL", default="")
+KEXIE_S3_BUCKET = env.str("KEXIE_S3_BUCKET", default="")
+if KEXIE_S3_ENDPOINT_URL or KEXIE_S3_BUCKET:
+    _s3_public_url = env.str("KEXIE_S3_PUBLIC_URL", default="")
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "endpoint_url": KEXIE_S3_ENDPOINT_URL or None,
+            "bucket_name": KEXIE_S3_BUCKET,
+            "access_key": env.str("KEXIE_S3_ACCESS_KEY_ID"),
+            "secret_key": env.str("KEXIE_S3_SECRET_ACCESS_KEY"),
+            "region_name": env.str("KEXIE_S3_REGION", default="us-east-1"),
+            "addressing_style": "path",
+            "signature_version": "s3v4",
+            # Objects are private in the bucket; the public reaches covers and
+            # images through KEXIE_S3_PUBLIC_URL (nginx's /media/ in front of the
+            # bucket), attachments only through the download view.
+            "default_acl": None,
+            "querystring_auth": not _s3_public_url,
+            "custom_domain": _s3_public_url.split("://", 1)[-1].rstrip("/") or None,
+            "url_protocol": (_s3_public_url.split("://", 1)[0] + ":")
+            if "://" in _s3_public_url
+            else "https:",
+            # Generated names never collide; never overwrite silently anyway.
+            "file_overwrite": False,
+        },
+    }
+    if _s3_public_url:
+        MEDIA_URL = _s3_public_url.rstrip("/") + "/"
 
 # Upload limits; the validators in kexie.uploads give editors a clear message.
 KEXIE_MAX_IMAGE_BYTES = env.int("KEXIE_MAX_IMAGE_BYTES", default=10 * 1024 * 1024)

@@ -1,17 +1,18 @@
-import secrets
 from pathlib import Path
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
+
+from kexie.accounts.first_admin import create_superuser_once, read_or_make_password
 
 PASSWORD_FILE = Path(settings.BASE_DIR) / ".local" / "admin-password"
 
 
 class Command(BaseCommand):
     help = (
-        "Make sure a local superuser exists. Its password is generated once, kept in "
-        ".local/admin-password (ignored by git) and printed."
+        "Make sure a local superuser exists (for make run). Its password is generated once, "
+        "kept in .local/admin-password (ignored by git) and printed. An existing account is "
+        "never given a new password or re-enabled."
     )
 
     def add_arguments(self, parser):
@@ -19,20 +20,17 @@ class Command(BaseCommand):
         parser.add_argument("--url", default="http://127.0.0.1:8000/admin/")
 
     def handle(self, *args, username, url, **options):
-        if PASSWORD_FILE.exists():
-            password = PASSWORD_FILE.read_text(encoding="utf-8").strip()
+        password = read_or_make_password(PASSWORD_FILE)
+        user, created = create_superuser_once(username=username, password=password)
+        if created or user.check_password(password):
+            note = "" if user.is_active else "  (this account is disabled; it stays disabled)"
+            self.stdout.write(
+                self.style.SUCCESS(f"Admin: {url}  user: {username}  password: {password}{note}")
+            )
         else:
-            password = secrets.token_urlsafe(12)
-            PASSWORD_FILE.parent.mkdir(parents=True, exist_ok=True)
-            PASSWORD_FILE.write_text(password + "\n", encoding="utf-8")
-            PASSWORD_FILE.chmod(0o600)
-        user, created = get_user_model().objects.get_or_create(
-            username=username, defaults={"is_staff": True, "is_superuser": True}
-        )
-        if created or not user.check_password(password):
-            user.is_staff = user.is_superuser = user.is_active = True
-            user.set_password(password)
-            user.save()
-        self.stdout.write(
-            self.style.SUCCESS(f"Admin: {url}  user: {username}  password: {password}")
-        )
+            self.stdout.write(
+                self.style.WARNING(
+                    f"Admin: {url}  user: {username}  (its password was changed since "
+                    f"{PASSWORD_FILE} was written; it was left unchanged)"
+                )
+            )
