@@ -279,6 +279,11 @@ class ArticleAdmin(guard.GuardedAdminMixin, StampedAdminMixin, admin.ModelAdmin)
         elif outcome.step:
             self.message_user(request, _transition_message(outcome.step), messages.SUCCESS)
 
+    def construct_change_message(self, request, form, formsets, add=False):
+        # A proposed change saves no inline (see services.save_article): nothing to list.
+        saved = [formset for formset in formsets if hasattr(formset, "new_objects")]
+        return super().construct_change_message(request, form, saved, add)
+
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
         form.request = request  # a fresh class per request: the form checks the review step

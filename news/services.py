@@ -16,7 +16,7 @@ from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from kexie import audit, guard
 from kexie.models import AuditEntry
@@ -67,21 +67,23 @@ TRANSITIONS = {
         sources=frozenset({Status.DRAFT, Status.RETURNED, Status.WITHDRAWN}),
         target=Status.PENDING,
         action=Action.SUBMITTED,
-        refused=_lazy("Only drafts, returned and withdrawn articles can be submitted for review."),
+        refused=gettext_lazy(
+            "Only drafts, returned and withdrawn articles can be submitted for review."
+        ),
     ),
     "publish": Transition(
         permission=PUBLISH_PERMISSION,
         sources=frozenset({Status.DRAFT, Status.RETURNED, Status.PENDING, Status.WITHDRAWN}),
         target=Status.PUBLISHED,
         action=Action.PUBLISHED,
-        refused=_lazy("This article is already published."),
+        refused=gettext_lazy("This article is already published."),
     ),
     "send_back": Transition(
         permission=PUBLISH_PERMISSION,
         sources=frozenset({Status.PENDING}),
         target=Status.RETURNED,
         action=Action.SENT_BACK,
-        refused=_lazy("Only articles pending review can be sent back."),
+        refused=gettext_lazy("Only articles pending review can be sent back."),
         needs_comment=True,
     ),
     "withdraw": Transition(
@@ -89,14 +91,14 @@ TRANSITIONS = {
         sources=frozenset({Status.PUBLISHED}),
         target=Status.WITHDRAWN,
         action=Action.WITHDRAWN,
-        refused=_lazy("Only published articles can be withdrawn."),
+        refused=gettext_lazy("Only published articles can be withdrawn."),
     ),
 }
 
 # Steps after which the public sees the article, or a reviewer is asked to let it.
 GUARDED_TARGETS = frozenset({Status.PUBLISHED, Status.PENDING})
 
-STALE_MESSAGE = _lazy(
+STALE_MESSAGE = gettext_lazy(
     "Someone else changed this article after you opened it. Nothing was saved: "
     "open the article again to see their change, then make yours."
 )
