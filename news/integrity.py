@@ -8,6 +8,9 @@ database) no longer matches, and the public is served the approved revision inst
 
 Per-field digests, rather than one hash over everything, let list pages check the
 fields they show without loading the body, and name the fields that were changed.
+The fingerprint over them is an HMAC keyed with the project's secret key: someone who
+can write to the database but does not hold the key cannot forge an approval to go
+with their change (``SECRET_KEY_FALLBACKS`` keep approvals valid across a key rotation).
 The functions take any object with the article's attributes, so the data migration
 can use them on historical models.
 """
@@ -15,6 +18,9 @@ can use them on historical models.
 import datetime
 import hashlib
 import json
+
+from django.conf import settings
+from django.utils.crypto import constant_time_compare, salted_hmac
 
 # Everything that decides what the public sees of an article, or whether it sees it.
 # Attachments are separate rows and are not covered; view_count changes on every read.
@@ -35,6 +41,7 @@ CONTENT_FIELDS = (
 )
 PUBLIC_FIELDS = ("status", *CONTENT_FIELDS)
 PUBLISHED = "published"
+HMAC_SALT = "kexie.news.approved-fingerprint"
 
 
 def plain_value(value):
@@ -67,9 +74,18 @@ def digests(article, fields=PUBLIC_FIELDS):
     return {name: _digest(plain_value(getattr(article, name))) for name in fields}
 
 
-def fingerprint(field_digests):
-    """One SHA-256 over the per-field digests: the approved fingerprint on the 审核单."""
-    return _digest(sorted(field_digests.items()))
+def fingerprint(field_digests, secret=None):
+    """One HMAC-SHA256 over the per-field digests: the approved fingerprint on the 审核单."""
+    message = json.dumps(sorted(field_digests.items()))
+    return salted_hmac(HMAC_SALT, message, secret=secret, algorithm="sha256").hexdigest()
+
+
+def fingerprint_matches(field_digests, stored):
+    secrets = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
+    return any(
+        constant_time_compare(fingerprint(field_digests, secret=secret), stored)
+        for secret in secrets
+    )
 
 
 def fingerprint_of_data(data):
@@ -95,7 +111,7 @@ def changed_fields(article):
     if (
         not article.approved_fingerprint
         or set(approved) != set(PUBLIC_FIELDS)
-        or fingerprint(approved) != article.approved_fingerprint
+        or not fingerprint_matches(approved, article.approved_fingerprint)
     ):
         return list(PUBLIC_FIELDS)
     deferred = article.get_deferred_fields()

@@ -366,7 +366,7 @@ class ArticleRevision(models.Model):
         _("fingerprint"),
         max_length=64,
         db_index=True,
-        help_text=_("SHA-256 over the public fields, as the article would be published."),
+        help_text=_("HMAC-SHA256 over the public fields, as the article would be published."),
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

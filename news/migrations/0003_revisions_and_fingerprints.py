@@ -56,7 +56,7 @@ class Migration(migrations.Migration):
                 ('number', models.PositiveIntegerField(verbose_name='revision number')),
                 ('status', models.CharField(choices=[('saved', 'Saved'), ('pending', 'Pending review'), ('approved', 'Approved'), ('returned', 'Returned'), ('superseded', 'Superseded')], default='saved', max_length=20, verbose_name='status')),
                 ('data', models.JSONField(default=dict, verbose_name='content')),
-                ('fingerprint', models.CharField(db_index=True, help_text='SHA-256 over the public fields, as the article would be published.', max_length=64, verbose_name='fingerprint')),
+                ('fingerprint', models.CharField(db_index=True, help_text='HMAC-SHA256 over the public fields, as the article would be published.', max_length=64, verbose_name='fingerprint')),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='time')),
                 ('reviewed_at', models.DateTimeField(blank=True, null=True, verbose_name='review time')),
                 ('comment', models.TextField(blank=True, verbose_name='comment')),

@@ -1,6 +1,8 @@
 """Nothing changed outside the workflow is served: rows are written straight into the database."""
 
 import datetime
+import hashlib
+import json
 
 import pytest
 from django.core.management import call_command
@@ -8,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from kexie.models import AuditEntry
+from news import integrity
 from news.models import Article, TamperAlert
 from tests.news.factories import ArticleFactory, CategoryFactory
 
@@ -85,12 +88,25 @@ def test_a_row_published_in_the_database_gets_the_chinese_503_page(client):
     assert "从未审核的草稿" not in client.get(reverse("news:feed")).content.decode()
 
 
-def test_a_forged_approval_does_not_pass(client):
+def test_an_approval_forged_without_the_secret_key_does_not_pass(client):
     article = ArticleFactory(title="原标题")
-    digests = dict(article.approved_digests, title="0" * 64)
-    tamper(article, title="改过的标题", approved_digests=digests)
-    text = client.get(article.get_absolute_url()).text
-    assert "改过的标题" not in text
+    # Someone who has read the code but holds no key recomputes every digest.
+    forged = Article.objects.get(pk=article.pk)
+    forged.title = "改过的标题"
+    digests = integrity.digests(forged)
+    plain = hashlib.sha256(json.dumps(sorted(digests.items())).encode()).hexdigest()
+    for key in ("", "not-the-secret-key"):
+        fake = integrity.fingerprint(digests, secret=key) if key else plain
+        tamper(article, title="改过的标题", approved_digests=digests, approved_fingerprint=fake)
+        text = client.get(article.get_absolute_url()).text
+        assert "改过的标题" not in text
+
+
+def test_approvals_survive_a_rotation_of_the_secret_key(client, settings):
+    article = ArticleFactory(title="轮换密钥前发布的文章")
+    settings.SECRET_KEY_FALLBACKS = [settings.SECRET_KEY]
+    settings.SECRET_KEY = "a-new-secret-key-" + "x" * 40
+    assert "轮换密钥前发布的文章" in client.get(article.get_absolute_url()).text
 
 
 def test_reapproval_through_the_workflow_clears_the_alert(client, superuser):
