@@ -107,6 +107,8 @@ def test_approvals_survive_a_rotation_of_the_secret_key(client, settings):
     settings.SECRET_KEY_FALLBACKS = [settings.SECRET_KEY]
     settings.SECRET_KEY = "a-new-secret-key-" + "x" * 40
     assert "轮换密钥前发布的文章" in client.get(article.get_absolute_url()).text
+    assert not TamperAlert.objects.exists()
+    assert run_verify() == 0
 
 
 def test_reapproval_through_the_workflow_clears_the_alert(client, superuser):
