@@ -306,7 +306,12 @@ def test_status_changes_lock_the_row(reviewer):
     article = ArticleFactory(pending=True)
     with CaptureQueriesContext(connection) as queries:
         services.publish(article=article, user=reviewer)
-    assert any("FOR UPDATE" in query["sql"] for query in queries.captured_queries)
+    locks = [
+        query["sql"]
+        for query in queries.captured_queries
+        if 'FROM "news_article"' in query["sql"] and "FOR UPDATE" in query["sql"]
+    ]
+    assert locks, "the article row is read without a lock"
 
 
 def test_the_service_keeps_placement_whatever_an_editor_sends(editor):
