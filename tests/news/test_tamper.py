@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from kexie.models import AuditEntry
-from news import integrity
+from news import integrity, services
 from news.models import Article, TamperAlert
 from tests.news.factories import ArticleFactory, CategoryFactory
 
@@ -154,3 +154,28 @@ def test_the_list_check_adds_no_query(client, django_assert_max_num_queries):
     with django_assert_max_num_queries(3 + 2):  # the list's budget plus the approved revision
         text = client.get(reverse("news:article-list")).text
     assert "改过" not in text
+
+
+def test_bulk_loaded_articles_are_served_once_approved(client):
+    category = CategoryFactory()
+    Article.objects.bulk_create(
+        [
+            Article(
+                title=f"批量导入的文章{n}",
+                category=category,
+                body="<p>正文</p>",
+                status=Article.Status.PUBLISHED,
+                publish_at=timezone.now() - datetime.timedelta(hours=n + 1),
+            )
+            for n in range(3)
+        ]
+    )
+    article = Article.objects.get(title="批量导入的文章0")
+    assert client.get(article.get_absolute_url()).status_code == 503  # never approved
+    assert services.approve_loaded(Article.objects.all()) == 3
+    assert "批量导入的文章0" in client.get(article.get_absolute_url()).text
+    assert (
+        article.revisions.get().fingerprint
+        == Article.objects.get(pk=article.pk).approved_fingerprint
+    )
+    assert run_verify() == 0
