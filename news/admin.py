@@ -211,6 +211,8 @@ class ArticleAdmin(guard.GuardedAdminMixin, StampedAdminMixin, admin.ModelAdmin)
     @admin.display(description=_("change waiting for review"))
     def pending_change(self, obj):
         revision = getattr(obj, "pending_revision", None)
+        if revision is None and obj.pk and obj.status == Status.PENDING:
+            revision = obj.revisions.order_by("-number").first()
         if revision is None:
             return "-"
         return format_html(

@@ -324,3 +324,21 @@ def test_the_service_keeps_placement_whatever_an_editor_sends(editor):
     article.status = Status.PUBLISHED  # a forged status on the instance is ignored too
     services.save_article(article=article, user=editor, expected_version=article.version)
     assert Article.objects.get(pk=article.pk).status == Status.DRAFT
+
+
+def test_reviewer_sees_what_a_resubmitted_article_changed(client, editor, reviewer):
+    article = ArticleFactory(draft=True, title="初稿标题", body="<p>第一段。</p>")
+    client.force_login(editor)
+    post_form(client, article, _transition="submit")
+    client.force_login(reviewer)
+    post_form(client, article, _transition="send_back", review_comment="补充第二段")
+    client.force_login(editor)
+    post_form(client, article, body="<p>第一段。</p><p>第二段。</p>", _transition="submit")
+
+    client.force_login(reviewer)
+    page = client.get(change_url(article)).text
+    latest = article.revisions.order_by("-number").first()
+    diff_url = reverse("admin:news_article_revision", args=[article.pk, latest.pk])
+    assert diff_url in page
+    diff = client.get(diff_url).text
+    assert "<ins>第二段。</ins>" in diff and "第一段。" in diff
