@@ -370,14 +370,20 @@ def _locked_revision(revision):
     return article, revision
 
 
-@transaction.atomic
-def publish_revision(*, revision, user, comment=""):
-    """A reviewer publishes a proposed change: it becomes the approved, public content."""
+def _revision_for_review(revision, user):
+    """The locked article and revision, if ``user`` may decide on it and it is still open."""
     if not may_publish(user):
         raise NotAllowed(_("You do not have permission to do this."))
     article, revision = _locked_revision(revision)
     if revision.status != RevisionStatus.PENDING:
         raise TransitionError(_("This change has already been handled."))
+    return article, revision
+
+
+@transaction.atomic
+def publish_revision(*, revision, user, comment=""):
+    """A reviewer publishes a proposed change: it becomes the approved, public content."""
+    article, revision = _revision_for_review(revision, user)
     if article.status != Status.PUBLISHED:
         raise TransitionError(_("Only changes to published articles wait here for review."))
     _apply_data(article, revision.data)
@@ -399,13 +405,9 @@ def publish_revision(*, revision, user, comment=""):
 
 @transaction.atomic
 def send_back_revision(*, revision, user, comment):
-    if not may_publish(user):
-        raise NotAllowed(_("You do not have permission to do this."))
     if not comment.strip():
         raise TransitionError(_("Say why the article is sent back, so its editor can fix it."))
-    article, revision = _locked_revision(revision)
-    if revision.status != RevisionStatus.PENDING:
-        raise TransitionError(_("This change has already been handled."))
+    article, revision = _revision_for_review(revision, user)
     revision.status = RevisionStatus.RETURNED
     revision.comment = comment
     revision.reviewed_by = user
