@@ -342,3 +342,46 @@ def test_reviewer_sees_what_a_resubmitted_article_changed(client, editor, review
     assert diff_url in page
     diff = client.get(diff_url).text
     assert "<ins>第二段。</ins>" in diff and "第一段。" in diff
+
+
+def test_a_new_cover_proposed_by_an_editor_appears_only_once_published(client, editor, reviewer):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.security.test_uploads import png_bytes
+
+    article = ArticleFactory(title="带封面的文章")
+    client.force_login(editor)
+    page = client.get(change_url(article))
+    data = form_data(page.text, "article_form")
+    data["cover"] = SimpleUploadedFile("新封面.png", png_bytes((64, 48)), "image/png")
+    assert client.post(change_url(article), data).status_code == 302
+    article.refresh_from_db()
+    assert not article.cover and not article.cover_thumbnail
+    revision = article.revisions.get(status=ArticleRevision.Status.PENDING)
+    assert revision.data["cover"]
+
+    services.publish_revision(revision=revision, user=reviewer)
+    article.refresh_from_db()
+    assert article.cover.name == revision.data["cover"]
+    assert article.cover_thumbnail and article.cover_thumbnail.storage.exists(
+        article.cover_thumbnail.name
+    )
+    assert article.approval_problems() == []
+    assert article.cover_thumbnail.url in client.get(reverse("news:article-list")).text
+
+
+def test_a_reviewer_saving_the_change_form_publishes_the_proposal_it_shows(
+    client, editor, reviewer
+):
+    article = ArticleFactory(title="原标题")
+    client.force_login(editor)
+    post_form(client, article, title="编辑提议的标题")
+    client.force_login(reviewer)
+    page = client.get(change_url(article)).text
+    assert 'value="编辑提议的标题"' in page
+    post_form(client, article, _continue="1")
+    article.refresh_from_db()
+    assert article.title == "编辑提议的标题" and article.approval_problems() == []
+    assert not article.revisions.filter(status=ArticleRevision.Status.PENDING).exists()
+    assert article.events.filter(action=ArticleEvent.Action.EDITED_AFTER_PUBLISHING).exists()
+    assert "编辑提议的标题" in public_text(client, article)
