@@ -108,7 +108,9 @@ class ArticleAdminForm(guard.GuardedFormMixin, forms.ModelForm):
         help_text=_("Recorded in the review history; required when sending an article back."),
     )
     # The version the form was opened at; a save from an older form is refused.
-    opened_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    opened_version = forms.IntegerField(
+        label=_("version"), widget=forms.HiddenInput, required=False
+    )
 
     class Meta:
         model = Article
