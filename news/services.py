@@ -22,6 +22,7 @@ from kexie import audit, guard
 from kexie.models import AuditEntry
 from news import integrity
 from news.models import Article, ArticleEvent, ArticleRevision
+from news.signals import public_content_changed
 
 Status = Article.Status
 Action = ArticleEvent.Action
@@ -142,7 +143,23 @@ def _allowed(check):
         raise NotAllowed(str(error) or _("You do not have permission to do this.")) from None
 
 
+# Steps after which the public sees something else (proposals and send-backs change nothing).
+PUBLIC_ACTIONS = frozenset(
+    {Action.PUBLISHED, Action.WITHDRAWN, Action.EDITED_AFTER_PUBLISHING, Action.CHANGE_PUBLISHED}
+)
+
+
+def _announce(article):
+    """Tell receivers, once the transaction has committed, that the public view changed."""
+    article_id = article.pk
+    transaction.on_commit(
+        lambda: public_content_changed.send(sender=Article, article_id=article_id)
+    )
+
+
 def _record(*, article, user, action, previous, comment="", revision=None, step=None):
+    if action in PUBLIC_ACTIONS:
+        _announce(article)
     audit.record(
         action=AuditEntry.Action.CONTENT,
         user=user,

@@ -385,3 +385,39 @@ def test_a_reviewer_saving_the_change_form_publishes_the_proposal_it_shows(
     assert not article.revisions.filter(status=ArticleRevision.Status.PENDING).exists()
     assert article.events.filter(action=ArticleEvent.Action.EDITED_AFTER_PUBLISHING).exists()
     assert "编辑提议的标题" in public_text(client, article)
+
+
+def test_public_changes_are_announced_after_commit_and_proposals_are_not(
+    editor, reviewer, django_capture_on_commit_callbacks
+):
+    from news.signals import public_content_changed
+
+    heard = []
+
+    def receiver(sender, article_id, **kwargs):
+        heard.append(article_id)
+
+    public_content_changed.connect(receiver)
+    try:
+        article = ArticleFactory(pending=True)
+        with django_capture_on_commit_callbacks(execute=False) as callbacks:
+            services.publish(article=article, user=reviewer)
+        assert heard == []  # nothing before the commit
+        for callback in callbacks:
+            callback()
+        assert heard == [article.pk]
+
+        heard.clear()
+        article.refresh_from_db()
+        article.title = "编辑的提议"
+        with django_capture_on_commit_callbacks(execute=True):
+            services.save_article(article=article, user=editor, expected_version=article.version)
+        assert heard == []  # the public sees nothing new yet
+        revision = article.revisions.get(status=ArticleRevision.Status.PENDING)
+        with django_capture_on_commit_callbacks(execute=True):
+            services.publish_revision(revision=revision, user=reviewer)
+        with django_capture_on_commit_callbacks(execute=True):
+            services.withdraw(article=article, user=reviewer)
+        assert heard == [article.pk, article.pk]
+    finally:
+        public_content_changed.disconnect(receiver)
