@@ -3,16 +3,18 @@ from pathlib import PurePosixPath
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from kexie import guard
 from kexie.admin import ReadOnlyAdminMixin, StampedAdminMixin
-from news import services
-from news.models import Article, ArticleEvent, Attachment, Category
+from news import diff, services
+from news.models import Article, ArticleEvent, ArticleRevision, Attachment, Category
 
 Status = Article.Status
 
@@ -67,6 +69,23 @@ class AttachmentInline(admin.TabularInline):
     fields = ["title", "file", "order", "original_name", "size"]
     readonly_fields = ["original_name", "size"]
 
+    # Attachments are public at once: on a published article only a reviewer changes them.
+    def _locked(self, request, obj):
+        return (
+            obj is not None
+            and obj.status == Status.PUBLISHED
+            and not services.may_publish(request.user)
+        )
+
+    def has_add_permission(self, request, obj=None):
+        return not self._locked(request, obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return not self._locked(request, obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not self._locked(request, obj) and super().has_delete_permission(request, obj)
+
 
 class ArticleEventInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = ArticleEvent
@@ -88,6 +107,10 @@ class ArticleAdminForm(guard.GuardedFormMixin, forms.ModelForm):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Recorded in the review history; required when sending an article back."),
     )
+    # The version the form was opened at; a save from an older form is refused.
+    opened_version = forms.IntegerField(
+        label=_("version"), widget=forms.HiddenInput, required=False
+    )
 
     class Meta:
         model = Article
@@ -95,6 +118,10 @@ class ArticleAdminForm(guard.GuardedFormMixin, forms.ModelForm):
             "title", "subtitle", "category", "publish_at", "cover", "summary", "body",
             "source", "author", "responsible_editor", "is_pinned", "is_headline",
         ]  # fmt: skip
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["opened_version"].initial = self.instance.version
 
     def guard_applies(self):
         return becomes_public(self.data, self.instance)
@@ -107,6 +134,14 @@ class ArticleAdminForm(guard.GuardedFormMixin, forms.ModelForm):
             raise ValidationError(
                 _("The status cannot be set directly; use the review buttons."), code="status"
             )
+        if self.instance.pk is not None:
+            stored = (
+                Article.objects.filter(pk=self.instance.pk)
+                .values_list("version", flat=True)
+                .first()
+            )
+            if cleaned.get("opened_version") != stored:
+                raise ValidationError(services.STALE_MESSAGE, code="stale")
         name = self.data.get("_transition")
         if name:
             try:
@@ -141,6 +176,7 @@ class ArticleAdmin(guard.GuardedAdminMixin, StampedAdminMixin, admin.ModelAdmin)
     autocomplete_fields = ["category"]
     readonly_fields = [
         "status",
+        "pending_change",
         "view_count",
         "created_at",
         "created_by",
@@ -150,11 +186,14 @@ class ArticleAdmin(guard.GuardedAdminMixin, StampedAdminMixin, admin.ModelAdmin)
     inlines = [AttachmentInline, ArticleEventInline]
     actions = ["publish_selected", "withdraw_selected", "pin_selected", "unpin_selected"]
     fieldsets = [
-        (None, {"fields": ["title", "subtitle", "category", "status", "publish_at"]}),
+        (
+            None,
+            {"fields": ["title", "subtitle", "category", "status", "pending_change", "publish_at"]},
+        ),
         (_("Content"), {"fields": ["cover", "summary", "body"]}),
         (_("Credits"), {"fields": ["source", "author", "responsible_editor"]}),
         (_("Placement"), {"fields": ["is_pinned", "is_headline"]}),
-        (_("Review"), {"fields": ["review_comment"]}),
+        (_("Review"), {"fields": ["review_comment", "opened_version"]}),
         (
             _("Record"),
             {
@@ -163,6 +202,7 @@ class ArticleAdmin(guard.GuardedAdminMixin, StampedAdminMixin, admin.ModelAdmin)
             },
         ),
     ]
+    change_form_template = "admin/news/article/change_form.html"
 
     @admin.display(description=_("preview"))
     def preview_link(self, obj):
@@ -170,24 +210,83 @@ class ArticleAdmin(guard.GuardedAdminMixin, StampedAdminMixin, admin.ModelAdmin)
             '<a href="{}" target="_blank">{}</a>', obj.get_preview_url(), _("preview")
         )
 
+    @admin.display(description=_("change waiting for review"))
+    def pending_change(self, obj):
+        revision = getattr(obj, "pending_revision", None)
+        if revision is None and obj.pk and obj.status == Status.PENDING:
+            revision = obj.revisions.order_by("-number").first()
+        if revision is None:
+            return "-"
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("admin:news_article_revision", args=[obj.pk, revision.pk]),
+            _("Revision %(number)s by %(name)s: see what changed")
+            % {"number": revision.number, "name": person(revision.created_by)},
+        )
+
     def view_on_site(self, obj):
         return obj.get_preview_url()
 
     def has_publish_permission(self, request):
-        return request.user.has_perm(services.PUBLISH_PERMISSION)
+        return services.may_publish(request.user)
 
     def has_submit_permission(self, request):
         return request.user.has_perm(services.SUBMIT_PERMISSION)
 
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not self.has_publish_permission(request):
+            # Where and when the public sees an article is a reviewer's call.
+            readonly += services.PLACEMENT_FIELDS
+        return readonly
+
+    def get_object(self, request, object_id, from_field=None):
+        article = super().get_object(request, object_id, from_field)
+        if article is not None and article.status == Status.PUBLISHED:
+            # Whoever opens the article works on the change that waits for review.
+            article.pending_revision = (
+                article.revisions.filter(status=ArticleRevision.Status.PENDING)
+                .order_by("-number")
+                .first()
+            )
+            if article.pending_revision is not None:
+                services._apply_data(article, article.pending_revision.data)
+        return article
+
     # --- Saving and the review buttons ---------------------------------------
 
     def save_model(self, request, obj, form, change):
-        was_published = change and obj.status == Status.PUBLISHED
-        super().save_model(request, obj, form, change)
-        if not change:
-            services.record_created(article=obj, user=request.user)
-        elif was_published and form.changed_data:
-            services.record_edit_after_publishing(article=obj, user=request.user)
+        # The row is written by services.save_article in save_related, together with
+        # the inlines and the review step, so that one call decides what is saved.
+        pass
+
+    def save_related(self, request, form, formsets, change):
+        outcome = services.save_article(
+            article=form.instance,
+            user=request.user,
+            expected_version=form.cleaned_data.get("opened_version") if change else None,
+            step=self._requested_transition(request),
+            comment=form.cleaned_data.get("review_comment", ""),
+            save_related=lambda: super(ArticleAdmin, self).save_related(
+                request, form, formsets, change
+            ),
+        )
+        if outcome.proposed:
+            self.message_user(
+                request,
+                _(
+                    "Your change waits for a reviewer; until it is published, "
+                    "the public sees the published version."
+                ),
+                messages.WARNING,
+            )
+        elif outcome.step:
+            self.message_user(request, _transition_message(outcome.step), messages.SUCCESS)
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        # A proposed change saves no inline (see services.save_article): nothing to list.
+        saved = [formset for formset in formsets if hasattr(formset, "new_objects")]
+        return super().construct_change_message(request, form, saved, add)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
@@ -200,31 +299,12 @@ class ArticleAdmin(guard.GuardedAdminMixin, StampedAdminMixin, admin.ModelAdmin)
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         extra_context = {**(extra_context or {}), **self._transition_context(request, object_id)}
-        with transaction.atomic():
-            response = super().changeform_view(request, object_id, form_url, extra_context)
-            name = self._requested_transition(request)
-            saved = getattr(request, "_kexie_saved_article", None)
-            if name and saved is not None:
-                try:
-                    services.perform_transition(
-                        name,
-                        article=saved,
-                        user=request.user,
-                        comment=request.POST.get("review_comment", ""),
-                    )
-                except (PermissionDenied, ValidationError) as error:
-                    transaction.set_rollback(True)
-                    self.message_user(request, _error_text(error), messages.ERROR)
-                    return self._redirect_back(request, object_id)
-                self.message_user(request, _transition_message(name), messages.SUCCESS)
-        return response
-
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        request._kexie_saved_article = form.instance
-
-    def _redirect_back(self, request, object_id):
-        return HttpResponseRedirect(request.path)
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except services.WorkflowError as error:
+            # Raised inside the admin's transaction, which has been rolled back.
+            self.message_user(request, _error_text(error), messages.ERROR)
+            return HttpResponseRedirect(request.path)
 
     def _transition_context(self, request, object_id):
         article = self.get_object(request, object_id) if object_id else None
@@ -232,11 +312,117 @@ class ArticleAdmin(guard.GuardedAdminMixin, StampedAdminMixin, admin.ModelAdmin)
         can_publish = self.has_publish_permission(request)
         can_submit = self.has_submit_permission(request)
         return {
-            "can_submit": can_submit and status in {Status.DRAFT, Status.WITHDRAWN},
+            "can_submit": can_submit and status in services.TRANSITIONS["submit"].sources,
             "can_publish": can_publish and status != Status.PUBLISHED,
             "can_send_back": can_publish and status == Status.PENDING,
             "can_withdraw": can_publish and status == Status.PUBLISHED,
+            "proposes_change": not can_publish and status == Status.PUBLISHED,
         }
+
+    # --- Revisions, their review, the 审核单 -------------------------------------
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path(
+                "<int:pk>/revisions/",
+                view(self.revisions_view),
+                name="news_article_revisions",
+            ),
+            path(
+                "<int:pk>/revisions/<int:revision_pk>/",
+                view(self.revision_view),
+                name="news_article_revision",
+            ),
+            path(
+                "<int:pk>/review-sheet/",
+                view(self.review_sheet_view),
+                name="news_article_review_sheet",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _article_or_404(self, request, pk):
+        article = Article.objects.select_related("category__parent").filter(pk=pk).first()
+        if article is None or not self.has_view_permission(request, article):
+            raise Http404
+        return article
+
+    def revisions_view(self, request, pk):
+        article = self._article_or_404(request, pk)
+        revisions = article.revisions.select_related("created_by", "reviewed_by")
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Revisions of “%(title)s”") % {"title": article.title},
+            "article": article,
+            "revisions": revisions,
+            "approved_fingerprint": article.approved_fingerprint,
+        }
+        return TemplateResponse(request, "admin/news/article/revisions.html", context)
+
+    def revision_view(self, request, pk, revision_pk):
+        article = self._article_or_404(request, pk)
+        revision = get_object_or_404(
+            article.revisions.select_related("created_by", "reviewed_by"), pk=revision_pk
+        )
+        if request.method == "POST":
+            return self._revision_step(request, article, revision)
+        base = article.approved_revision() if article.is_approved else None
+        if base is None or base.pk == revision.pk:
+            base = article.revisions.filter(number__lt=revision.number).order_by("-number").first()
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Revision %(number)s of “%(title)s”")
+            % {"number": revision.number, "title": article.title},
+            "article": article,
+            "revision": revision,
+            "base": base,
+            "changes": diff.compare(base.data if base else {}, revision.data),
+            "can_review": self.has_publish_permission(request)
+            and revision.status == ArticleRevision.Status.PENDING,
+            "can_restore": self.has_change_permission(request, article),
+        }
+        return TemplateResponse(request, "admin/news/article/revision.html", context)
+
+    def _revision_step(self, request, article, revision):
+        step = request.POST.get("_step")
+        comment = request.POST.get("review_comment", "")
+        steps = {
+            "publish": lambda: services.publish_revision(
+                revision=revision, user=request.user, comment=comment
+            ),
+            "send_back": lambda: services.send_back_revision(
+                revision=revision, user=request.user, comment=comment
+            ),
+            "restore": lambda: services.restore_revision(revision=revision, user=request.user),
+        }
+        if step not in steps:
+            raise PermissionDenied
+        try:
+            steps[step]()
+        except services.WorkflowError as error:
+            self.message_user(request, _error_text(error), messages.ERROR)
+            return HttpResponseRedirect(request.path)
+        self.message_user(request, _revision_message(step), messages.SUCCESS)
+        return HttpResponseRedirect(reverse("admin:news_article_change", args=[article.pk]))
+
+    def review_sheet_view(self, request, pk):
+        article = self._article_or_404(request, pk)
+        events = article.events.select_related("user", "revision").order_by("created_at", "id")
+        submitted = events.filter(action=ArticleEvent.Action.SUBMITTED).last()
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Review sheet"),
+            "article": article,
+            "events": events,
+            "submitted": submitted,
+            "created_by": article.created_by,
+            "approved_revision": article.approved_revision(),
+        }
+        return TemplateResponse(request, "admin/news/article/review_sheet.html", context)
 
     # --- List actions ----------------------------------------------------------
 
@@ -276,18 +462,20 @@ class ArticleAdmin(guard.GuardedAdminMixin, StampedAdminMixin, admin.ModelAdmin)
 
     @admin.action(description=_("Pin selected articles"), permissions=["publish"])
     def pin_selected(self, request, queryset):
-        count = queryset.update(is_pinned=True)
-        self.message_user(
+        self._run_transition(
             request,
-            ngettext("%(n)d article pinned.", "%(n)d articles pinned.", count) % {"n": count},
+            queryset,
+            lambda **kw: services.set_placement(**kw, is_pinned=True),
+            lambda n: ngettext("%(n)d article pinned.", "%(n)d articles pinned.", n) % {"n": n},
         )
 
     @admin.action(description=_("Unpin selected articles"), permissions=["publish"])
     def unpin_selected(self, request, queryset):
-        count = queryset.update(is_pinned=False)
-        self.message_user(
+        self._run_transition(
             request,
-            ngettext("%(n)d article unpinned.", "%(n)d articles unpinned.", count) % {"n": count},
+            queryset,
+            lambda **kw: services.set_placement(**kw, is_pinned=False),
+            lambda n: ngettext("%(n)d article unpinned.", "%(n)d articles unpinned.", n) % {"n": n},
         )
 
 
@@ -317,6 +505,20 @@ def _error_text(error):
     if isinstance(error, ValidationError):
         return " ".join(error.messages)
     return str(error) or str(_("You do not have permission to do this."))
+
+
+def _revision_message(step):
+    return {
+        "publish": _("The change was published."),
+        "send_back": _("The change was sent back to its editor."),
+        "restore": _("The earlier revision was restored as a new revision."),
+    }[step]
+
+
+def person(user):
+    if user is None:
+        return ""
+    return user.get_full_name() or user.get_username()
 
 
 def _transition_message(name):

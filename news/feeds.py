@@ -4,6 +4,7 @@ from django.urls import reverse_lazy
 from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
+from news import tamper
 from news.models import Article
 
 FEED_SIZE = 20
@@ -24,7 +25,7 @@ class LatestArticlesFeed(Feed):
         return settings.KEXIE_SITE_NAME
 
     def items(self):
-        return (
+        return tamper.vet(
             Article.objects.published()
             .select_related("category")
             .order_by("-publish_at", "-id")[:FEED_SIZE]

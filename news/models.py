@@ -1,10 +1,11 @@
+import datetime
 from io import BytesIO
 from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import models
+from django.db import models, transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -16,6 +17,7 @@ from kexie.models import SearchIndexedModel, StampedModel
 from kexie.richtext import RichTextField, html_to_text
 from kexie.slugs import unique_slug
 from kexie.uploads import UploadTo, validate_attachment, validate_image
+from news import integrity
 
 SUMMARY_LENGTH = 120
 THUMBNAIL_SIZE = (480, 320)
@@ -85,13 +87,32 @@ class ArticleQuerySet(models.QuerySet):
     def for_list(self):
         return self.select_related("category").order_by("-is_pinned", "-publish_at", "-id")
 
+    def with_pending_changes(self):
+        """Published articles with an edit that waits for a reviewer."""
+        return self.filter(
+            models.Exists(
+                ArticleRevision.objects.filter(
+                    article=models.OuterRef("pk"), status=ArticleRevision.Status.PENDING
+                )
+            )
+        )
+
     def pending_review(self):
-        return self.filter(status=Article.Status.PENDING)
+        """What a reviewer has to look at: submitted articles and proposed changes."""
+        proposed = ArticleRevision.objects.filter(
+            article=models.OuterRef("pk"), status=ArticleRevision.Status.PENDING
+        )
+        return self.filter(Q(status=Article.Status.PENDING) | models.Exists(proposed))
+
+    def approved(self):
+        """Rows carrying an approval, whether or not their publish time has come."""
+        return self.exclude(approved_fingerprint="")
 
 
 class Article(StampedModel, SearchIndexedModel):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
+        RETURNED = "returned", _("Returned")
         PENDING = "pending", _("Pending review")
         PUBLISHED = "published", _("Published")
         WITHDRAWN = "withdrawn", _("Withdrawn")
@@ -137,6 +158,15 @@ class Article(StampedModel, SearchIndexedModel):
         _("headline"), default=False, help_text=_("Featured at the top of the home page.")
     )
     view_count = models.PositiveIntegerField(_("views"), default=0, editable=False)
+    # Bumped by every save: a form that was opened before the last save is refused.
+    version = models.PositiveIntegerField(_("version"), default=0, editable=False)
+    # Written by save() while published (see news.integrity); public pages compare.
+    approved_digests = models.JSONField(
+        _("approved field digests"), default=dict, blank=True, editable=False
+    )
+    approved_fingerprint = models.CharField(
+        _("approved fingerprint"), max_length=64, blank=True, editable=False
+    )
 
     objects = ArticleQuerySet.as_manager()
 
@@ -167,11 +197,30 @@ class Article(StampedModel, SearchIndexedModel):
     def __str__(self):
         return self.title
 
-    def save(self, *args, **kwargs):
+    def save(self, *args, revision=None, **kwargs):
+        """Save, approve what is published, and record a revision of the content.
+
+        Only the application calls save(): the review services for staff, the demo
+        loader for seed content. Saving a published row is what approves it; a row
+        changed any other way keeps the old approval and so fails the public check.
+        ``revision``: the proposed revision this save applies (it becomes the record).
+        """
         if not self.summary.strip():
             self.summary = Truncator(html_to_text(self.body)).chars(SUMMARY_LENGTH)
         self._update_thumbnail()
-        super().save(*args, **kwargs)
+        # Sanitize the body and store new files now, so the approval covers what is saved.
+        for name in ("body", "cover", "cover_thumbnail"):
+            self._meta.get_field(name).pre_save(self, self._state.adding)
+        self.version = (self.version or 0) + 1
+        self.approved_digests, self.approved_fingerprint = integrity.approval_of(self)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {
+                *update_fields, "version", "approved_digests", "approved_fingerprint",
+            }  # fmt: skip
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            self._record_revision(revision)
 
     def get_absolute_url(self):
         return reverse("news:article-detail", kwargs={"pk": self.pk})
@@ -190,6 +239,47 @@ class Article(StampedModel, SearchIndexedModel):
             and self.publish_at is not None
             and self.publish_at <= timezone.now()
         )
+
+    @property
+    def is_approved(self):
+        return bool(self.approved_fingerprint)
+
+    def approval_problems(self):
+        """Public fields of this published row changed since approval (see news.integrity)."""
+        return integrity.changed_fields(self)
+
+    def approved_revision(self):
+        """The revision whose content is the approved one, if it is still recorded."""
+        if not self.approved_fingerprint:
+            return None
+        return (
+            self.revisions.filter(fingerprint=self.approved_fingerprint).order_by("-number").first()
+        )
+
+    def _record_revision(self, revision):
+        data = integrity.snapshot(self)
+        fingerprint = integrity.fingerprint_of_data(data)
+        approved = self.status == self.Status.PUBLISHED
+        if revision is None:
+            latest = self.revisions.order_by("-number").first()
+            if latest is not None and latest.fingerprint == fingerprint:
+                if not approved or latest.status == ArticleRevision.Status.APPROVED:
+                    return latest
+                revision = latest
+        if revision is None:
+            revision = ArticleRevision(
+                article=self,
+                number=self.revisions.aggregate(n=models.Max("number"))["n"] or 0,
+                created_by=self.updated_by,
+            )
+            revision.number += 1
+        revision.data, revision.fingerprint = data, fingerprint
+        if approved:
+            revision.status = ArticleRevision.Status.APPROVED
+            revision.reviewed_by = self.updated_by
+            revision.reviewed_at = timezone.now()
+        revision.save()
+        return revision
 
     def count_view(self):
         """Add one view in the database, safe under concurrent requests."""
@@ -250,6 +340,105 @@ class Attachment(models.Model):
         return reverse("news:attachment-download", kwargs={"pk": self.pk})
 
 
+class ArticleRevision(models.Model):
+    """One recorded state of an article's content: every save, and every proposed change.
+
+    An edit to a published article by someone who may not publish is stored here only
+    (status pending) until a reviewer approves it; the public keeps the approved one.
+    """
+
+    class Status(models.TextChoices):
+        SAVED = "saved", _("Saved")
+        PENDING = "pending", _("Pending review")
+        APPROVED = "approved", _("Approved")
+        RETURNED = "returned", _("Returned")
+        SUPERSEDED = "superseded", _("Superseded")
+
+    article = models.ForeignKey(
+        Article, verbose_name=_("article"), related_name="revisions", on_delete=models.CASCADE
+    )
+    number = models.PositiveIntegerField(_("revision number"))
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.SAVED
+    )
+    data = models.JSONField(_("content"), default=dict)
+    fingerprint = models.CharField(
+        _("fingerprint"),
+        max_length=64,
+        db_index=True,
+        help_text=_("HMAC-SHA256 over the public fields, as the article would be published."),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("written by"),
+        related_name="article_revisions",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+    )
+    created_at = models.DateTimeField(_("time"), default=timezone.now)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewed by"),
+        related_name="reviewed_article_revisions",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+    )
+    reviewed_at = models.DateTimeField(_("review time"), null=True, blank=True)
+    comment = models.TextField(_("comment"), blank=True)
+    restored_from = models.ForeignKey(
+        "self",
+        verbose_name=_("restored from"),
+        related_name="restorations",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+    )
+
+    class Meta:
+        verbose_name = _("revision")
+        verbose_name_plural = _("revisions")
+        ordering = ["-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "number"], name="revision_number_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.article_id} #{self.number}"
+
+    def as_article(self):
+        """An unsaved Article holding this revision's content, to render in place of the row."""
+        values = dict(self.data)
+        if values.get("publish_at"):
+            values["publish_at"] = datetime.datetime.fromisoformat(values["publish_at"])
+        article = Article(pk=self.article_id, status=Article.Status.PUBLISHED, **values)
+        article.approved_fingerprint = self.fingerprint
+        return article
+
+
+class TamperAlert(models.Model):
+    """A published article whose live row no longer matches its approved fingerprint."""
+
+    article = models.ForeignKey(
+        Article, verbose_name=_("article"), related_name="tamper_alerts", on_delete=models.CASCADE
+    )
+    fields = models.JSONField(_("changed fields"), default=list)
+    key = models.CharField(_("key"), max_length=64, editable=False)
+    detected_at = models.DateTimeField(_("detected"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("tamper alert")
+        verbose_name_plural = _("tamper alerts")
+        ordering = ["-detected_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "key"], name="tamper_alert_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.article_id}: {', '.join(self.fields)}"
+
+
 class ArticleEvent(models.Model):
     """One step in an article's review history (三审 trail); written by news.services."""
 
@@ -260,6 +449,10 @@ class ArticleEvent(models.Model):
         SENT_BACK = "sent_back", _("Sent back")
         WITHDRAWN = "withdrawn", _("Withdrawn")
         EDITED_AFTER_PUBLISHING = "edited", _("Edited after publishing")
+        PROPOSED = "proposed", _("Change submitted for review")
+        CHANGE_PUBLISHED = "change_published", _("Change published")
+        CHANGE_SENT_BACK = "change_sent_back", _("Change sent back")
+        RESTORED = "restored", _("Earlier revision restored")
 
     article = models.ForeignKey(
         Article, verbose_name=_("article"), related_name="events", on_delete=models.CASCADE
@@ -279,6 +472,14 @@ class ArticleEvent(models.Model):
         null=True,
     )
     comment = models.TextField(_("comment"), blank=True)
+    revision = models.ForeignKey(
+        ArticleRevision,
+        verbose_name=_("revision"),
+        related_name="events",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+    )
     created_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
 
     class Meta:

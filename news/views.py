@@ -3,12 +3,14 @@ from django.db.models import F, Q, Window
 from django.db.models.functions import RowNumber
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView, TemplateView
 
 from kexie.downloads import protected_file_response
 from kexie.views import PaginatedListMixin
+from news import tamper
 from news.models import Article, Attachment, Category
 
 HOME_SECTION_SIZE = 6
@@ -36,8 +38,8 @@ class HomeView(TemplateView):
         for article in latest:
             by_category.setdefault(article.category_id, []).append(article)
         for section in sections:
-            section.latest = by_category.get(section.pk, [])
-        headlines = published.filter(is_headline=True).for_list().defer("body")[:5]
+            section.latest = tamper.vet(by_category.get(section.pk, []))
+        headlines = tamper.vet(published.filter(is_headline=True).for_list().defer("body")[:5])
         return super().get_context_data(headlines=headlines, sections=sections, **kwargs)
 
 
@@ -47,6 +49,11 @@ class ArticleListView(PaginatedListMixin, ListView):
 
     def get_queryset(self):
         return Article.objects.published().for_list().defer("body")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["articles"] = tamper.vet(context["articles"])
+        return context
 
 
 class CategoryView(ArticleListView):
@@ -65,6 +72,16 @@ class CategoryView(ArticleListView):
 class ArticleDetailView(DetailView):
     template_name = "news/article_detail.html"
     context_object_name = "article"
+    serves_approved_only = True
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        if self.serves_approved_only:
+            # A row changed outside the workflow shows its approved revision, or nothing.
+            self.object = tamper.served(self.object)
+            if self.object is None:
+                return TemplateResponse(request, "news/article_unavailable.html", status=503)
+        return self.render_to_response(self.get_context_data(object=self.object))
 
     def get_queryset(self):
         return (
@@ -102,6 +119,7 @@ class ArticlePreviewView(PermissionRequiredMixin, ArticleDetailView):
 
     permission_required = "news.view_article"
     template_name = "news/article_detail.html"
+    serves_approved_only = False  # staff see the row as it is
 
     def get_queryset(self):
         return Article.objects.select_related("category__parent").prefetch_related("attachments")

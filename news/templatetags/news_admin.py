@@ -1,15 +1,26 @@
 from django import template
+from django.db.models import Exists, OuterRef, Q, Subquery
 
-from news.models import Article
+from news.models import Article, ArticleEvent, ArticleRevision, TamperAlert
 
 register = template.Library()
 
 WAITING_LIMIT = 10
+RETURNED_LIMIT = 10
+ALERT_LIMIT = 20
+
+
+@register.filter
+def person(user):
+    """A person's name where staff read it; the user name when no name is recorded."""
+    if user is None:
+        return ""
+    return user.get_full_name() or user.get_username()
 
 
 @register.simple_tag(takes_context=True)
 def articles_waiting_for_review(context):
-    """What waits for the signed-in reviewer: pending articles, oldest first."""
+    """What waits for the signed-in reviewer: pending articles and changes, oldest first."""
     user = context["request"].user
     if not user.has_perm("news.publish_article"):
         return None
@@ -18,3 +29,67 @@ def articles_waiting_for_review(context):
         "count": pending.count(),
         "articles": list(pending.order_by("updated_at")[:WAITING_LIMIT]),
     }
+
+
+@register.simple_tag(takes_context=True)
+def sent_back_to_me(context):
+    """Articles and changes a reviewer sent back to the signed-in editor, with the reason."""
+    user = context["request"].user
+    if not user.has_perm("news.change_article"):
+        return None
+    last_reason = (
+        ArticleEvent.objects.filter(article=OuterRef("pk"), action=ArticleEvent.Action.SENT_BACK)
+        .order_by("-created_at", "-id")
+        .values("comment")[:1]
+    )
+    submitted_by_me = ArticleEvent.objects.filter(
+        article=OuterRef("pk"), action=ArticleEvent.Action.SUBMITTED, user=user
+    )
+    articles = (
+        Article.objects.filter(status=Article.Status.RETURNED)
+        .filter(Q(created_by=user) | Exists(submitted_by_me))
+        .annotate(reason=Subquery(last_reason))
+        .select_related("category")
+        .order_by("-updated_at")[:RETURNED_LIMIT]
+    )
+    later = ArticleRevision.objects.filter(
+        article=OuterRef("article"), number__gt=OuterRef("number")
+    )
+    changes = (
+        ArticleRevision.objects.filter(status=ArticleRevision.Status.RETURNED, created_by=user)
+        .exclude(Exists(later))
+        .select_related("article", "reviewed_by")
+        .order_by("-reviewed_at")[:RETURNED_LIMIT]
+    )
+    return {"articles": list(articles), "changes": list(changes)}
+
+
+@register.simple_tag(takes_context=True)
+def tamper_alerts(context):
+    """Published articles changed outside the workflow that still do not match their approval."""
+    user = context["request"].user
+    if not (user.has_perm("news.publish_article") or user.has_perm("kexie.view_auditentry")):
+        return None
+    alerts = list(
+        TamperAlert.objects.select_related("article").order_by("-detected_at")[:ALERT_LIMIT]
+    )
+    open_alerts = []
+    seen = set()
+    for alert in alerts:
+        if alert.article_id in seen:
+            continue
+        seen.add(alert.article_id)
+        fields = alert.article.approval_problems()
+        if fields and (alert.article.is_approved or alert.article.status == "published"):
+            alert.current_fields = fields
+            open_alerts.append(alert)
+    return open_alerts
+
+
+@register.filter
+def field_labels(names):
+    labels = []
+    for name in names:
+        field = Article._meta.get_field(name.removesuffix("_id"))
+        labels.append(str(field.verbose_name))
+    return "、".join(labels)

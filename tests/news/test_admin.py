@@ -34,6 +34,7 @@ def form_data(article=None, **overrides):
         "author": "",
         "responsible_editor": "",
         "review_comment": "",
+        "opened_version": article.version if article else "",
         "attachments-TOTAL_FORMS": "0",
         "attachments-INITIAL_FORMS": "0",
         "attachments-MIN_NUM_FORMS": "0",
@@ -138,7 +139,7 @@ def test_send_back_needs_a_reason_and_keeps_the_edit(client, make_staff):
         url, form_data(article, _transition="send_back", review_comment="数据需核实")
     )
     article.refresh_from_db()
-    assert article.status == Article.Status.DRAFT
+    assert article.status == Article.Status.RETURNED
     assert article.events.get(action=ArticleEvent.Action.SENT_BACK).comment == "数据需核实"
 
 

@@ -93,7 +93,7 @@ ACTIONS = {
     "publish via changelist action": publish_action,
     "forged status POST": forged_status,
     "send back": _transition(
-        {"pending": True}, "send_back", Status.DRAFT, review_comment="数据需要核实"
+        {"pending": True}, "send_back", Status.RETURNED, review_comment="数据需要核实"
     ),
     "withdraw": _transition({}, "withdraw", Status.WITHDRAWN),
     "manage users": manage_users,

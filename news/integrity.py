@@ -1,0 +1,120 @@
+"""The approved fingerprint of an article and the check that the live row still matches it.
+
+Whenever the application saves a published article (a reviewer's publish or edit, the
+demo loader), the model stores a SHA-256 digest of each public field and one
+fingerprint over those digests. Public pages recompute the digests of the fields they
+loaded and compare: a row changed past the application (an ``UPDATE`` straight in the
+database) no longer matches, and the public is served the approved revision instead.
+
+Per-field digests, rather than one hash over everything, let list pages check the
+fields they show without loading the body, and name the fields that were changed.
+The fingerprint over them is an HMAC keyed with the project's secret key: someone who
+can write to the database but does not hold the key cannot forge an approval to go
+with their change (``SECRET_KEY_FALLBACKS`` keep approvals valid across a key rotation).
+The functions take any object with the article's attributes, so the data migration
+can use them on historical models.
+"""
+
+import datetime
+import hashlib
+import json
+
+from django.conf import settings
+from django.utils.crypto import constant_time_compare, salted_hmac
+
+# Everything that decides what the public sees of an article, or whether it sees it.
+# Attachments are separate rows and are not covered; view_count changes on every read.
+CONTENT_FIELDS = (
+    "title",
+    "subtitle",
+    "category_id",
+    "cover",
+    "cover_thumbnail",
+    "summary",
+    "body",
+    "source",
+    "author",
+    "responsible_editor",
+    "publish_at",
+    "is_pinned",
+    "is_headline",
+)
+PUBLIC_FIELDS = ("status", *CONTENT_FIELDS)
+PUBLISHED = "published"
+HMAC_SALT = "kexie.news.approved-fingerprint"
+
+
+def plain_value(value):
+    """A field value as JSON-safe data, the same for a live row and a stored revision."""
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, datetime.datetime):
+        return value.astimezone(datetime.UTC).isoformat()
+    if hasattr(value, "name"):  # a FieldFile: its stored name is what the page links to
+        return value.name or ""
+    return str(value)
+
+
+def snapshot(article):
+    """The content fields of ``article`` as a dict (what a revision stores)."""
+    return {name: plain_value(getattr(article, name)) for name in CONTENT_FIELDS}
+
+
+def _digest(value):
+    encoded = json.dumps(value, ensure_ascii=False, sort_keys=True).encode()
+    return hashlib.sha256(encoded).hexdigest()
+
+
+def digests_of_data(data, *, status=PUBLISHED, fields=PUBLIC_FIELDS):
+    values = {**data, "status": status}
+    return {name: _digest(values.get(name)) for name in fields}
+
+
+def digests(article, fields=PUBLIC_FIELDS):
+    return {name: _digest(plain_value(getattr(article, name))) for name in fields}
+
+
+def fingerprint(field_digests, secret=None):
+    """One HMAC-SHA256 over the per-field digests: the approved fingerprint on the 审核单."""
+    message = json.dumps(sorted(field_digests.items()))
+    return salted_hmac(HMAC_SALT, message, secret=secret, algorithm="sha256").hexdigest()
+
+
+def fingerprint_matches(field_digests, stored):
+    secrets = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
+    return any(
+        constant_time_compare(fingerprint(field_digests, secret=secret), stored)
+        for secret in secrets
+    )
+
+
+def fingerprint_of_data(data):
+    return fingerprint(digests_of_data(data))
+
+
+def approval_of(article):
+    """(digests, fingerprint) to store for a row saved while published; empty otherwise."""
+    if article.status != PUBLISHED:
+        return {}, ""
+    field_digests = digests(article)
+    return field_digests, fingerprint(field_digests)
+
+
+def changed_fields(article):
+    """The public fields of a published row that differ from what was approved.
+
+    Only fields loaded on the instance are compared (lists defer the body), so the
+    check costs no query. A row with no approval, or whose stored digests do not add
+    up to its fingerprint, counts as changed in every field.
+    """
+    approved = article.approved_digests or {}
+    if (
+        not article.approved_fingerprint
+        or set(approved) != set(PUBLIC_FIELDS)
+        or not fingerprint_matches(approved, article.approved_fingerprint)
+    ):
+        return list(PUBLIC_FIELDS)
+    deferred = article.get_deferred_fields()
+    loaded = [name for name in PUBLIC_FIELDS if name not in deferred]
+    live = digests(article, loaded)
+    return [name for name in loaded if live[name] != approved[name]]
