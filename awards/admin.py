@@ -1,4 +1,3 @@
-from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
@@ -21,17 +20,13 @@ from kexie.exports import ExportAdminMixin
 from organizations.models import Member, Organization
 
 
-class AwardAdminForm(guard.GuardedFormMixin, forms.ModelForm):
-    guarded_fields = AWARD_FIELDS
-
+class AwardAdminForm(guard.GuardedModelForm):
     class Meta:
         model = Award
         fields = AWARD_FIELDS
 
 
-class HonourAdminForm(guard.GuardedFormMixin, forms.ModelForm):
-    guarded_fields = HONOUR_FIELDS
-
+class HonourAdminForm(guard.GuardedModelForm):
     class Meta:
         model = Honour
         fields = HONOUR_FIELDS
