@@ -77,6 +77,8 @@ class HonourAdmin(ExportAdminMixin, guard.GuardedAdminMixin, StampedAdminMixin, 
     ]
     list_filter = [
         "year",
+        # Also what the award list's "honours" link filters by.
+        ("award", admin.RelatedOnlyFieldListFilter),
         "award__level",
         "award__recipient_kind",
         "county",

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 from django.contrib.staticfiles.apps import StaticFilesConfig
 from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
@@ -22,3 +23,9 @@ class KexieConfig(AppConfig):
 class KexieStaticFilesConfig(StaticFilesConfig):
     # Never collect the editor's bundled demo, test and sample pages.
     ignore_patterns = [*StaticFilesConfig.ignore_patterns, "samples", "tests", "*.md"]
+
+
+class KexieAdminConfig(admin_apps.AdminConfig):
+    default = False
+    # Every model admin refuses lookups its list filters do not offer (kexie.admin_site).
+    default_site = "kexie.admin_site.KexieAdminSite"

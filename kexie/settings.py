@@ -50,7 +50,7 @@ KEXIE_PUBLIC_SECURITY_NUMBER = env.str("KEXIE_PUBLIC_SECURITY_NUMBER", default="
 # --- Applications ------------------------------------------------------------
 
 DJANGO_APPS = [
-    "django.contrib.admin",
+    "kexie.apps.KexieAdminConfig",  # django.contrib.admin with kexie.admin_site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
