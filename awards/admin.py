@@ -15,6 +15,7 @@ from awards.guard import AWARD_FIELDS, HONOUR_FIELDS
 from awards.models import Award, Honour
 from awards.services import create_group_honours
 from kexie import guard
+from kexie.accounts.privilege import record_refusal
 from kexie.admin import StampedAdminMixin
 from kexie.exports import ExportAdminMixin
 from organizations.models import Member, Organization
@@ -123,6 +124,32 @@ class HonourAdmin(ExportAdminMixin, guard.GuardedAdminMixin, StampedAdminMixin, 
             },
         ),
     ]
+
+    def may_choose_members(self, request):
+        # The member widget shows the chosen member's name and number: only for
+        # those who may read the member list anyway.
+        return request.user.has_perm("organizations.view_member")
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if self.may_choose_members(request):
+            return fieldsets
+        return [
+            (name, {**options, "fields": [f for f in options["fields"] if f != "member"]})
+            for name, options in fieldsets
+        ]
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if request.method == "POST" and request.POST.get("member"):
+            if not self.may_choose_members(request):
+                # Not in the form, so ignored; recorded, as someone tried.
+                record_refusal(
+                    event="member_choice",
+                    target=f"honour #{object_id}" if object_id else "new honour",
+                    request=request,
+                    member=request.POST.get("member")[:20],
+                )
+        return super().changeform_view(request, object_id, form_url, extra_context)
 
     def get_autocomplete_fields(self, request):
         fields = ["award", "articles"]

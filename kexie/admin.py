@@ -1,7 +1,9 @@
 from django.contrib import admin
 from django.contrib.auth import get_user_model
-from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group
 
+from kexie.accounts.privilege import GrantingGroupAdminMixin, GrantingUserAdminMixin
 from kexie.models import AuditEntry, BannedTerm
 
 
@@ -57,7 +59,7 @@ class BannedTermAdmin(admin.ModelAdmin):
 User = get_user_model()
 
 
-class KexieUserAdmin(UserAdmin):
+class KexieUserAdmin(GrantingUserAdminMixin, UserAdmin):
     """Site admins manage accounts and their groups; only superusers grant single
     permissions or superuser status, so no one can raise themselves above their role."""
 
@@ -78,3 +80,12 @@ class KexieUserAdmin(UserAdmin):
 if admin.site.is_registered(User):
     admin.site.unregister(User)
 admin.site.register(User, KexieUserAdmin)
+
+
+class KexieGroupAdmin(GrantingGroupAdminMixin, GroupAdmin):
+    pass
+
+
+if admin.site.is_registered(Group):
+    admin.site.unregister(Group)
+admin.site.register(Group, KexieGroupAdmin)

@@ -12,9 +12,11 @@ class KexieConfig(AppConfig):
 
     def ready(self):
         from kexie import search
+        from kexie.accounts import privilege
         from kexie.audit import signals
 
         signals.connect()
+        privilege.connect()
         # Each app's guard module registers the public content the term guard watches.
         autodiscover_modules("guard")
         search.register_defaults()
