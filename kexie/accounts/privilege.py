@@ -154,7 +154,20 @@ def connect():
 # --- Admin ----------------------------------------------------------------------
 
 
-class GrantingUserAdminMixin:
+class _LockedObjectsMixin:
+    """Objects for which ``_locked`` is true are read-only: seen, never changed or deleted."""
+
+    def _locked(self, request, obj):
+        raise NotImplementedError
+
+    def has_change_permission(self, request, obj=None):
+        return not self._locked(request, obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not self._locked(request, obj) and super().has_delete_permission(request, obj)
+
+
+class GrantingUserAdminMixin(_LockedObjectsMixin):
     """User admin: group choices without the protected groups, their members read-only."""
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
@@ -167,12 +180,6 @@ class GrantingUserAdminMixin:
 
     def _locked(self, request, obj):
         return obj is not None and not may_grant(request.user) and belongs_to_protected_group(obj)
-
-    def has_change_permission(self, request, obj=None):
-        return not self._locked(request, obj) and super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return not self._locked(request, obj) and super().has_delete_permission(request, obj)
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         if request.method == "POST" and not may_grant(request.user):
@@ -198,7 +205,7 @@ class GrantingUserAdminMixin:
         return super().user_change_password(request, id, form_url)
 
 
-class GrantingGroupAdminMixin:
+class GrantingGroupAdminMixin(_LockedObjectsMixin):
     """Group admin: permissions read-only, and the protected groups untouchable, but for superusers."""
 
     def get_readonly_fields(self, request, obj=None):
@@ -209,12 +216,6 @@ class GrantingGroupAdminMixin:
 
     def _locked(self, request, obj):
         return is_protected_group(obj) and not may_grant(request.user)
-
-    def has_change_permission(self, request, obj=None):
-        return not self._locked(request, obj) and super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return not self._locked(request, obj) and super().has_delete_permission(request, obj)
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         if request.method == "POST" and not may_grant(request.user):
