@@ -213,7 +213,9 @@ MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
 
 # Upload limits; the validators in kexie.uploads give editors a clear message.
 KEXIE_MAX_IMAGE_BYTES = env.int("KEXIE_MAX_IMAGE_BYTES", default=10 * 1024 * 1024)
-KEXIE_MAX_IMAGE_PIXELS = env.int("KEXIE_MAX_IMAGE_PIXELS", default=40_000_000)
+# 24 million pixels (6000×4000) covers cameras and phones; a PNG that size decodes
+# in about 95 MB, the most one upload may cost (kexie.uploads.decode_fully).
+KEXIE_MAX_IMAGE_PIXELS = env.int("KEXIE_MAX_IMAGE_PIXELS", default=24_000_000)
 KEXIE_MAX_ATTACHMENT_BYTES = env.int("KEXIE_MAX_ATTACHMENT_BYTES", default=50 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o644
