@@ -1,3 +1,4 @@
+from django.apps import apps
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
@@ -89,3 +90,11 @@ class KexieGroupAdmin(GrantingGroupAdminMixin, GroupAdmin):
 if admin.site.is_registered(Group):
     admin.site.unregister(Group)
 admin.site.register(Group, KexieGroupAdmin)
+
+
+# django-otp's device admins speak only English and show the secret keys; a
+# lost phone is handled with ``manage.py reset_2fa <user name>`` instead.
+for _device_model in ("otp_totp.TOTPDevice", "otp_static.StaticDevice"):
+    _model = apps.get_model(_device_model)
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)

@@ -66,6 +66,10 @@ THIRD_PARTY_APPS = [
     "import_export",
     "axes",
     "csp",
+    # Two-factor sign-in (kexie.accounts.twofactor): TOTP apps and recovery codes.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
 ]
 LOCAL_APPS = [
     "kexie",
@@ -84,6 +88,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "kexie.accounts.twofactor.RequireTwoFactorMiddleware",
     "kexie.middleware.CurrentRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -176,6 +182,11 @@ AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
 
 LOGIN_URL = "admin:login"
+
+# --- Two-factor sign-in (kexie.accounts.twofactor) ------------------------------
+# With 1, superusers and site admins confirm each sign-in with an authenticator app.
+KEXIE_REQUIRE_2FA = env.bool("KEXIE_REQUIRE_2FA", default=False)
+OTP_TOTP_ISSUER = KEXIE_SITE_SHORT_NAME  # the name the authenticator app shows
 
 # --- Internationalization ----------------------------------------------------
 
