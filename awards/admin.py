@@ -1,4 +1,3 @@
-from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
@@ -16,22 +15,19 @@ from awards.guard import AWARD_FIELDS, HONOUR_FIELDS
 from awards.models import Award, Honour
 from awards.services import create_group_honours
 from kexie import guard
+from kexie.accounts.privilege import record_refusal
 from kexie.admin import StampedAdminMixin
 from kexie.exports import ExportAdminMixin
 from organizations.models import Member, Organization
 
 
-class AwardAdminForm(guard.GuardedFormMixin, forms.ModelForm):
-    guarded_fields = AWARD_FIELDS
-
+class AwardAdminForm(guard.GuardedModelForm):
     class Meta:
         model = Award
         fields = AWARD_FIELDS
 
 
-class HonourAdminForm(guard.GuardedFormMixin, forms.ModelForm):
-    guarded_fields = HONOUR_FIELDS
-
+class HonourAdminForm(guard.GuardedModelForm):
     class Meta:
         model = Honour
         fields = HONOUR_FIELDS
@@ -82,6 +78,8 @@ class HonourAdmin(ExportAdminMixin, guard.GuardedAdminMixin, StampedAdminMixin, 
     ]
     list_filter = [
         "year",
+        # Also what the award list's "honours" link filters by.
+        ("award", admin.RelatedOnlyFieldListFilter),
         "award__level",
         "award__recipient_kind",
         "county",
@@ -126,6 +124,32 @@ class HonourAdmin(ExportAdminMixin, guard.GuardedAdminMixin, StampedAdminMixin, 
             },
         ),
     ]
+
+    def may_choose_members(self, request):
+        # The member widget shows the chosen member's name and number: only for
+        # those who may read the member list anyway.
+        return request.user.has_perm("organizations.view_member")
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if self.may_choose_members(request):
+            return fieldsets
+        return [
+            (name, {**options, "fields": [f for f in options["fields"] if f != "member"]})
+            for name, options in fieldsets
+        ]
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if request.method == "POST" and request.POST.get("member"):
+            if not self.may_choose_members(request):
+                # Not in the form, so ignored; recorded, as someone tried.
+                record_refusal(
+                    event="member_choice",
+                    target=f"honour #{object_id}" if object_id else "new honour",
+                    request=request,
+                    member=request.POST.get("member")[:20],
+                )
+        return super().changeform_view(request, object_id, form_url, extra_context)
 
     def get_autocomplete_fields(self, request):
         fields = ["award", "articles"]

@@ -1,8 +1,11 @@
+from django.apps import apps
 from django.contrib import admin
 from django.contrib.auth import get_user_model
-from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 
+from kexie.accounts.privilege import GrantingGroupAdminMixin, GrantingUserAdminMixin
 from kexie.models import AuditEntry, BannedTerm, FigureBlock
 
 
@@ -78,7 +81,7 @@ class FigureBlockAdmin(admin.ModelAdmin):
 User = get_user_model()
 
 
-class KexieUserAdmin(UserAdmin):
+class KexieUserAdmin(GrantingUserAdminMixin, UserAdmin):
     """Site admins manage accounts and their groups; only superusers grant single
     permissions or superuser status, so no one can raise themselves above their role."""
 
@@ -99,3 +102,20 @@ class KexieUserAdmin(UserAdmin):
 if admin.site.is_registered(User):
     admin.site.unregister(User)
 admin.site.register(User, KexieUserAdmin)
+
+
+class KexieGroupAdmin(GrantingGroupAdminMixin, GroupAdmin):
+    pass
+
+
+if admin.site.is_registered(Group):
+    admin.site.unregister(Group)
+admin.site.register(Group, KexieGroupAdmin)
+
+
+# django-otp's device admins speak only English and show the secret keys; a
+# lost phone is handled with ``manage.py reset_2fa <user name>`` instead.
+for _device_model in ("otp_totp.TOTPDevice", "otp_static.StaticDevice"):
+    _model = apps.get_model(_device_model)
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)

@@ -26,6 +26,10 @@ class CurrentRequestMiddleware:
             return self.get_response(request)
         finally:
             _current_request.reset(token)
+            # Refusals raised inside a transaction that then rolled back.
+            from kexie.audit import write_deferred
+
+            write_deferred(request)
 
 
 EDITOR_MARKER = b'data-type="ckeditortype"'

@@ -53,7 +53,7 @@ KEXIE_PUBLIC_SECURITY_NUMBER = env.str("KEXIE_PUBLIC_SECURITY_NUMBER", default="
 # --- Applications ------------------------------------------------------------
 
 DJANGO_APPS = [
-    "django.contrib.admin",
+    "kexie.apps.KexieAdminConfig",  # django.contrib.admin with kexie.admin_site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -69,6 +69,10 @@ THIRD_PARTY_APPS = [
     "import_export",
     "axes",
     "csp",
+    # Two-factor sign-in (kexie.accounts.twofactor): TOTP apps and recovery codes.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
 ]
 LOCAL_APPS = [
     "kexie",
@@ -87,6 +91,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "kexie.accounts.twofactor.RequireTwoFactorMiddleware",
     "kexie.middleware.CurrentRequestMiddleware",
     "kexie.db.PublicStatementTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -218,6 +224,10 @@ KEXIE_ACCEL_REDIRECT_PREFIX = env.str("KEXIE_ACCEL_REDIRECT_PREFIX", default="")
 # Public requests on PostgreSQL give up on a query after this long and answer with
 # the Chinese 503 page (kexie.db); 0 switches the limit off. Staff are exempt.
 KEXIE_PUBLIC_STATEMENT_TIMEOUT_MS = env.int("KEXIE_PUBLIC_STATEMENT_TIMEOUT_MS", default=3000)
+# --- Two-factor sign-in (kexie.accounts.twofactor) ------------------------------
+# With 1, superusers and site admins confirm each sign-in with an authenticator app.
+KEXIE_REQUIRE_2FA = env.bool("KEXIE_REQUIRE_2FA", default=False)
+OTP_TOTP_ISSUER = KEXIE_SITE_SHORT_NAME  # the name the authenticator app shows
 
 # --- Internationalization ----------------------------------------------------
 
@@ -289,7 +299,9 @@ if KEXIE_S3_ENDPOINT_URL or KEXIE_S3_BUCKET:
 
 # Upload limits; the validators in kexie.uploads give editors a clear message.
 KEXIE_MAX_IMAGE_BYTES = env.int("KEXIE_MAX_IMAGE_BYTES", default=10 * 1024 * 1024)
-KEXIE_MAX_IMAGE_PIXELS = env.int("KEXIE_MAX_IMAGE_PIXELS", default=40_000_000)
+# 24 million pixels (6000×4000) covers cameras and phones; a PNG that size decodes
+# in about 95 MB, the most one upload may cost (kexie.uploads.decode_fully).
+KEXIE_MAX_IMAGE_PIXELS = env.int("KEXIE_MAX_IMAGE_PIXELS", default=24_000_000)
 KEXIE_MAX_ATTACHMENT_BYTES = env.int("KEXIE_MAX_ATTACHMENT_BYTES", default=50 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o644

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.static import serve
 
 from kexie import views
+from kexie.accounts import twofactor
 from kexie.figures.views import FiguresView
 from kexie.search.views import SearchView
 from kexie.sitemaps import sitemaps
@@ -19,6 +20,8 @@ admin.site.index_title = _("Dashboard")
 
 kexie_patterns = [
     path("admin/editor/upload/", views.editor_upload, name="editor-upload"),
+    path("admin/2fa/setup/", twofactor.setup, name="2fa-setup"),
+    path("admin/2fa/verify/", twofactor.verify, name="2fa-verify"),
 ]
 
 urlpatterns = [

@@ -20,7 +20,7 @@ Status = Article.Status
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(guard.GuardedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "parent", "slug", "order", "show_on_home"]
     list_editable = ["order", "show_on_home"]
     list_filter = ["parent", "show_on_home"]

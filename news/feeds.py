@@ -1,3 +1,6 @@
+import html
+
+import nh3
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.urls import reverse_lazy
@@ -17,6 +20,18 @@ def xml_safe(text):
     return (text or "").translate(CONTROL_CHARACTERS)
 
 
+def plain_text(text):
+    """``text`` as HTML-escaped plain text: markup stripped, so no reader renders any of it.
+
+    Readers treat an RSS title as HTML or as text, as they please: a tag is
+    dropped, and what looks like one after entities are decoded (``&lt;b&gt;``)
+    is escaped, so it shows as the characters it is.
+    """
+    # nh3 with no allowed tag (not Django's strip_tags, which loses "A&B"'s "&B").
+    stripped = html.unescape(nh3.clean(xml_safe(text), tags=set()))
+    return escape(" ".join(stripped.split()))
+
+
 class LatestArticlesFeed(Feed):
     link = reverse_lazy("news:article-list")
     description = _("The latest news and notices.")
@@ -32,7 +47,7 @@ class LatestArticlesFeed(Feed):
         )
 
     def item_title(self, item):
-        return xml_safe(item.title)
+        return plain_text(item.title)
 
     def item_description(self, item):
         # RSS readers render the description as HTML; the summary is plain text.
@@ -45,4 +60,4 @@ class LatestArticlesFeed(Feed):
         return item.updated_at
 
     def item_categories(self, item):
-        return [xml_safe(item.category.name)]
+        return [plain_text(item.category.name)]

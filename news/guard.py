@@ -1,20 +1,17 @@
 """News content the banned-term guard watches (see kexie.guard)."""
 
 from kexie import guard
-from news.models import Article, Attachment
+from news.models import Article, Attachment, Category
 
 ARTICLE_FIELDS = ["title", "subtitle", "summary", "body", "source", "author", "responsible_editor"]
 
 
-def article_texts(article):
-    texts = {
-        str(Article._meta.get_field(name).verbose_name): getattr(article, name)
-        for name in ARTICLE_FIELDS
-    }
+def attachment_texts(article):
     title_label = Attachment._meta.get_field("title").verbose_name
-    for number, attachment in enumerate(article.attachments.all(), start=1):
-        texts[f"{attachment._meta.verbose_name} {number} {title_label}"] = attachment.title
-    return texts
+    return {
+        f"{attachment._meta.verbose_name} {number} {title_label}": attachment.title
+        for number, attachment in enumerate(article.attachments.all(), start=1)
+    }
 
 
 def public_articles():
@@ -22,4 +19,13 @@ def public_articles():
     return Article.objects.filter(status=Article.Status.PUBLISHED).prefetch_related("attachments")
 
 
-guard.register(Article, public=public_articles, texts=article_texts)
+def public_attachments():
+    return Attachment.objects.filter(article__in=public_articles())
+
+
+# An article's attachment titles are checked with the article (publishing
+# refuses them) and on their own (scan_content names the attachment).
+guard.register(Article, ARTICLE_FIELDS, public=public_articles, texts=attachment_texts)
+guard.register(Attachment, ["title"], public=public_attachments)
+# Category names head the navigation of every page.
+guard.register(Category, ["name", "slug", "description"])

@@ -1,5 +1,4 @@
 import datetime
-from io import BytesIO
 from pathlib import PurePosixPath
 
 from django.conf import settings
@@ -11,12 +10,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
-from PIL import Image
 
 from kexie.models import SearchIndexedModel, StampedModel
 from kexie.richtext import RichTextField, html_to_text
 from kexie.slugs import unique_slug
-from kexie.uploads import UploadTo, validate_attachment, validate_image
+from kexie.uploads import UploadTo, make_thumbnail, validate_attachment, validate_image
 from news import integrity
 
 SUMMARY_LENGTH = 120
@@ -292,15 +290,13 @@ class Article(StampedModel, SearchIndexedModel):
             return
         if getattr(self.cover, "_committed", True) and self.cover_thumbnail:
             return
-        self.cover.open()
-        with Image.open(self.cover) as image:
-            image = image.convert("RGB")
-            image.thumbnail(THUMBNAIL_SIZE)
-            buffer = BytesIO()
-            image.save(buffer, "JPEG", quality=82)
-        self.cover.seek(0)
+        thumbnail = make_thumbnail(self.cover, THUMBNAIL_SIZE)
+        if thumbnail is None:
+            # A damaged stored cover: the list shows no picture rather than failing.
+            self.cover_thumbnail = ""
+            return
         name = PurePosixPath(self.cover.name).stem + ".jpg"
-        self.cover_thumbnail.save(name, ContentFile(buffer.getvalue()), save=False)
+        self.cover_thumbnail.save(name, ContentFile(thumbnail), save=False)
 
 
 class Attachment(models.Model):

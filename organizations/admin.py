@@ -22,12 +22,13 @@ EXPORT_PERMISSION = "organizations.export_member"
 IMPORT_PERMISSION = "organizations.import_member"
 
 
-class OrganizationAdminForm(guard.GuardedFormMixin, forms.ModelForm):
-    guarded_fields = GUARDED_FIELDS
-
+class OrganizationAdminForm(guard.GuardedModelForm):
     class Meta:
         model = Organization
-        fields = GUARDED_FIELDS
+        # The admin lays out every field from its fieldsets (where the website
+        # field gets https as its default scheme); these are what the form
+        # needs on its own.
+        fields = [name for name in GUARDED_FIELDS if name != "website"]
 
 
 @admin.register(Organization)

@@ -3,14 +3,9 @@
 from kexie import guard
 from organizations.models import Organization
 
-GUARDED_FIELDS = ["name", "short_name", "description", "address", "contact_person"]
+GUARDED_FIELDS = [
+    "name", "short_name", "slug", "description", "address", "contact_person", "public_phone",
+    "website", "party_guide", "host", "lead_expert",
+]  # fmt: skip
 
-
-def organization_texts(organization):
-    return {
-        str(Organization._meta.get_field(name).verbose_name): getattr(organization, name)
-        for name in GUARDED_FIELDS
-    }
-
-
-guard.register(Organization, public=Organization.objects.active, texts=organization_texts)
+guard.register(Organization, GUARDED_FIELDS, public=Organization.objects.active)

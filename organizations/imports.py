@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 import openpyxl
 import tablib
 from django.conf import settings
-from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
@@ -31,6 +31,7 @@ from kexie.audit import record
 from kexie.db import analyze
 from kexie.exports import unneutralize
 from kexie.models import AuditEntry
+from kexie.uploads import check_xlsx_archive
 from organizations.exports import MEMBER_COLUMNS
 from organizations.models import ImportPreview, Member, Organization
 
@@ -234,6 +235,11 @@ def read_upload(uploaded):
 
 
 def _xlsx_rows(data):
+    try:
+        # Zip bombs are refused before openpyxl unpacks anything.
+        check_xlsx_archive(io.BytesIO(data))
+    except ValidationError as error:
+        raise ImportFileError(" ".join(error.messages)) from None
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as error:

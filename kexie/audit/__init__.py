@@ -26,3 +26,17 @@ def record(
         target=str(target)[:255],
         details=details or {},
     )
+
+
+def defer(request, **entry):
+    """Record once the request is done: for a refusal raised inside a transaction.
+
+    The exception that refuses rolls the transaction back, and an entry written
+    in it with it; CurrentRequestMiddleware writes deferred entries at the end.
+    """
+    request.__dict__.setdefault("_kexie_deferred_audit", []).append(entry)
+
+
+def write_deferred(request):
+    for entry in request.__dict__.pop("_kexie_deferred_audit", []):
+        record(request=request, **entry)

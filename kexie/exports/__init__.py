@@ -16,9 +16,16 @@ from dataclasses import dataclass, field
 
 import xlsxwriter
 from django.contrib import messages
+from django.contrib.admin.exceptions import DisallowedModelAdminLookup
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponseRedirect, StreamingHttpResponse
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpResponseNotAllowed,
+    HttpResponseRedirect,
+    StreamingHttpResponse,
+)
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
@@ -160,8 +167,10 @@ class ExportAdminMixin:
     Declare ``export_columns`` (a sequence of ``Column``) and ``export_permission``
     ("app.codename"); override ``get_export_queryset`` to add annotations the
     columns need. Every export is recorded in the audit log with its format,
-    filters and row count. The changelist template links to the URLs named
-    ``admin:<app>_<model>_export`` with the format as argument.
+    filters and row count. The changelist template posts (with the CSRF token;
+    templates/admin/includes/export_buttons.html) to the URLs named
+    ``admin:<app>_<model>_export`` with the format as argument; a GET is
+    refused, so no link from another site can start an export.
     """
 
     export_columns = ()
@@ -214,13 +223,22 @@ class ExportAdminMixin:
         return super().changelist_view(request, extra_context=extra_context)
 
     def export_view(self, request, fmt):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
         if not self.has_export_permission(request):
             raise PermissionDenied
         if fmt not in FORMATS:
             raise Http404
         try:
             changelist = self.get_changelist_instance(request)
-        except IncorrectLookupParameters:
+        except (IncorrectLookupParameters, DisallowedModelAdminLookup) as error:
+            if isinstance(error, DisallowedModelAdminLookup):
+                record(
+                    action=AuditEntry.Action.DENIED,
+                    request=request,
+                    target=self.opts.verbose_name_plural,
+                    details={"event": "export_lookup", "filters": request.GET.dict()},
+                )
             messages.error(request, _("These filters are not valid; nothing was exported."))
             info = self.opts.app_label, self.opts.model_name
             return HttpResponseRedirect(reverse("admin:{}_{}_changelist".format(*info)))

@@ -2,9 +2,12 @@
 Banned-term guard (敏感词 / 违规词): find listed terms in public text, however disguised.
 
 Text and terms are compared in a normal form: HTML entities decoded, NFKC
-(full-width ８８８０５ becomes 88805), case folded, and everything that is not a
-letter, digit or CJK character dropped (spaces, punctuation, zero-width and
-other format characters). Text inside HTML tags is checked apart from the text
+(full-width ８８８０５ becomes 88805), case folded, invisible characters
+dropped (default-ignorable code points such as the Hangul filler in ``新ㅤ蒲京``,
+the braille blank), look-alike letters replaced by their prototype per the
+Unicode confusables skeleton of UTS #39 (Cyrillic ``с`` reads as Latin ``c``),
+and everything that is not a letter, digit or CJK character dropped (spaces,
+punctuation, zero-width and other format characters). Text inside HTML tags is checked apart from the text
 between them, so ``新<b>蒲</b>京`` is caught and so is a term hidden in an
 attribute or in a plain-text field's angle brackets.
 
@@ -17,14 +20,18 @@ with ``register``; ``scan_content`` and the review workflow use that registry.
 """
 
 import html
+import json
 import re
 import threading
 import unicodedata
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.utils.translation import gettext as _
 
@@ -37,13 +44,114 @@ NON_WORD_RE = re.compile(r"[\W_]+")
 TOKEN_RE = re.compile(r"<[^<>]*>|&#?[0-9A-Za-z]+;|.", re.DOTALL)
 
 
+# Default_Ignorable_Code_Point (Unicode DerivedCoreProperties.txt): characters
+# that render as nothing. Python's unicodedata does not expose the property, so
+# the ranges are listed here. Most are format characters that the non-word
+# pass drops anyway; the Hangul fillers (U+115F, U+1160, U+3164, U+FFA0) are
+# letters to Python and would survive it. The braille blank U+2800 is a symbol
+# that looks like a space.
+DEFAULT_IGNORABLE = (
+    (0x00AD, 0x00AD), (0x034F, 0x034F), (0x061C, 0x061C), (0x115F, 0x1160),
+    (0x17B4, 0x17B5), (0x180B, 0x180F), (0x200B, 0x200F), (0x202A, 0x202E),
+    (0x2060, 0x206F), (0x3164, 0x3164), (0xFE00, 0xFE0F), (0xFEFF, 0xFEFF),
+    (0xFFA0, 0xFFA0), (0xFFF0, 0xFFF8), (0x1BCA0, 0x1BCA3), (0x1D173, 0x1D17A),
+    (0xE0000, 0xE0FFF),
+)  # fmt: skip
+BLANK_LOOKING = (0x2800, 0x2800), (0x3000, 0x3000), (0x2028, 0x2029)
+
+
+@cache
+def _confusables_table():
+    """str.translate table: invisible characters to nothing, look-alikes to one prototype.
+
+    The data is Unicode's confusables.txt as shipped by confusable-homoglyphs,
+    which stores each source -> prototype line in both directions. Prototypes
+    are fixed points of the mapping, so every class of look-alikes is a star
+    around its prototype: the member with several entries, or the one that is
+    a sequence (``m`` -> ``rn``). Two-member classes cannot tell which is the
+    prototype; any fixed choice gives the same equality of skeletons, so ASCII
+    (then the lower code point) is chosen.
+    """
+    import confusable_homoglyphs
+
+    data_file = Path(confusable_homoglyphs.__file__).with_name("confusables.json")
+    raw = json.loads(data_file.read_text(encoding="utf-8"))
+    strip = str.maketrans("", "", "\u200e\u200f")
+    links = {}
+    for key, entries in raw.items():
+        key = key.translate(strip)
+        links.setdefault(key, set()).update(entry["c"].translate(strip) for entry in entries)
+
+    def prototype(char):
+        members = {char, *links[char]}
+        sequences = [member for member in members if len(member) > 1]
+        if sequences:
+            return min(sequences)
+        hub = max(members, key=lambda member: len(links.get(member, ())))
+        if len(links.get(hub, ())) > 1:
+            return hub
+        return min(members, key=lambda member: (not member.isascii(), member))
+
+    table = {}
+    for char in links:
+        if len(char) != 1:
+            continue
+        target = _base_fold(prototype(char))
+        # A letter whose prototype is punctuation (丿 -> /) would vanish in the
+        # non-word pass and hide whatever it is part of: it stays as it is.
+        if target != char and not (NON_WORD_RE.fullmatch(target) and not NON_WORD_RE.match(char)):
+            table[ord(char)] = target
+    for ranges in (DEFAULT_IGNORABLE, BLANK_LOOKING):
+        for first, last in ranges:
+            table.update(dict.fromkeys(range(first, last + 1)))
+    # A prototype can itself fold or map further (capital letters, sequences):
+    # settle every entry on its final form so one translate() is enough.
+    for _round in range(3):
+        changed = False
+        for code, target in table.items():
+            if target is None:
+                continue
+            settled = _base_fold(target.translate(table))
+            if settled != target:
+                table[code], changed = settled, True
+        if not changed:
+            break
+    return table
+
+
+@cache
+def _skeleton_pattern():
+    """(pattern matching runs of characters the table changes, the table)."""
+    table = _confusables_table()
+    # Only a class of BMP characters compiles to a bitmap (one test per
+    # character); astral ones are matched as one range and left to translate().
+    characters = "".join(re.escape(chr(code)) for code in sorted(table) if code <= 0xFFFF)
+    return re.compile(f"(?:[{characters}]|[\U00010000-\U0010ffff])+"), table
+
+
+def skeleton(text):
+    """``text`` with invisible characters dropped and look-alikes replaced by their prototype."""
+    # Most Chinese text has only a few characters the table changes (一 is
+    # one): translating those runs costs a fraction of translating it all.
+    pattern, table = _skeleton_pattern()
+    return pattern.sub(lambda run: run.group().translate(table), text)
+
+
+def _base_fold(text):
+    return unicodedata.normalize("NFKC", text).casefold()
+
+
 def _fold(text):
     # Drop separators first: what remains of ordinary Chinese text is then
     # already in NFKC, which Python confirms by a quick check instead of
     # normalizing character by character (four times faster on an article).
     # NFKC can itself produce separators (¼ -> 1⁄4), hence the second pass.
-    text = unicodedata.normalize("NFKC", NON_WORD_RE.sub("", text)).casefold()
-    return NON_WORD_RE.sub("", text)
+    # The skeleton comes first as UTS #39 has it (on the text as written):
+    # NFKC would turn some look-alikes into letters that no longer are one
+    # (Greek lunate sigma ϲ, a "c", becomes σ); it comes again after NFKC and
+    # case folding for what they produce (Ｃ -> c is fine, ℂ -> c too).
+    text = unicodedata.normalize("NFKC", skeleton(NON_WORD_RE.sub("", text))).casefold()
+    return NON_WORD_RE.sub("", skeleton(text))
 
 
 def normalize(text):
@@ -255,19 +363,44 @@ def warning_message(hits):
 @dataclass(frozen=True)
 class GuardedContent:
     model: Any
+    fields: tuple  # names of the model's fields that some public page shows
     public: Callable  # () -> queryset of what the public sees or will see when scheduled
-    texts: Callable  # (obj) -> {label: text} of every public text of obj
+    related: Callable | None = None  # (obj) -> {label: text} of related public texts
+
+    def texts(self, obj):
+        """{label: text} of every public text of ``obj``."""
+        texts = {
+            str(self.model._meta.get_field(name).verbose_name): getattr(obj, name)
+            for name in self.fields
+        }
+        if self.related is not None:
+            texts.update(self.related(obj))
+        return texts
 
 
 _registry = {}
 
 
-def register(model, *, public, texts):
-    _registry[model._meta.label_lower] = GuardedContent(model, public, texts)
+def register(model, fields, *, public=None, texts=None):
+    """Declare the public text of ``model``: a one-liner such as ``register(Category, ["name"])``.
+
+    ``fields``: every field a public page, the feed, the sitemap or search
+    shows (tests/security/test_guard_coverage.py renders the site to hold this
+    list to the truth). ``public``: what the public sees, all rows by default.
+    ``texts``: related text shown with an object, such as attachment titles.
+    Admin forms of the model guard these fields without declaring them again.
+    """
+    _registry[model._meta.label_lower] = GuardedContent(
+        model, tuple(fields), public or model._default_manager.all, texts
+    )
 
 
 def registered():
     return list(_registry.values())
+
+
+def registration_for(model):
+    return _registry.get(model._meta.label_lower)
 
 
 def texts_of(obj):
@@ -280,7 +413,8 @@ def texts_of(obj):
 class GuardedFormMixin:
     """Refuse public text with blocking terms; collect warn-level hits in ``guard_warnings``.
 
-    Declare ``guarded_fields``; override ``guard_applies`` when only some
+    A model form guards the fields its model registered (``register``); other
+    forms declare ``guarded_fields``. Override ``guard_applies`` when only some
     states are public (an article's draft is not). Pair with
     ``GuardedAdminMixin`` to show the warnings after saving.
     """
@@ -290,10 +424,17 @@ class GuardedFormMixin:
     def guard_applies(self):
         return True
 
+    def guard_field_names(self):
+        if self.guarded_fields:
+            return self.guarded_fields
+        meta = getattr(self, "_meta", None)
+        registration = registration_for(meta.model) if getattr(meta, "model", None) else None
+        return registration.fields if registration else ()
+
     def guard_texts(self):
         return {
             name: self.cleaned_data.get(name)
-            for name in self.guarded_fields
+            for name in self.guard_field_names()
             if isinstance(self.cleaned_data.get(name), str)
         }
 
@@ -314,8 +455,14 @@ class GuardedFormMixin:
         return cleaned
 
 
+class GuardedModelForm(GuardedFormMixin, forms.ModelForm):
+    """The admin form of a registered model: its public fields are guarded."""
+
+
 class GuardedAdminMixin:
-    """Show the guard's warn-level hits of a saved form, and of its inline formsets."""
+    """Guard the registered fields; show warn-level hits of a saved form and its inlines."""
+
+    form = GuardedModelForm
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

@@ -9,8 +9,11 @@ from django.utils.translation import gettext
 from awards.models import Honour, Level
 from kexie.models import AuditEntry
 from tests.awards.factories import AwardFactory, HonourFactory, OrganizationFactory
+from tests.security.helpers import export
 
 pytestmark = pytest.mark.django_db
+
+
 GROUP_URL = "/admin/awards/honour/group-entry/"
 
 
@@ -141,7 +144,7 @@ def test_export_csv_follows_the_changelist_filters_and_is_audited(client, make_s
     HonourFactory(person_name="吴双清", year=2021)
     user = make_staff("awards.view_honour", "awards.export_honour")
     client.force_login(user)
-    response = client.get("/admin/awards/honour/export/csv/", {"year": "2022"})
+    response = export(client, "/admin/awards/honour/export/csv/", {"year": "2022"})
     assert response.status_code == 200
     body = b"".join(response.streaming_content).decode("utf-8")
     assert body.startswith("\ufeff")
@@ -157,7 +160,7 @@ def test_export_csv_follows_the_changelist_filters_and_is_audited(client, make_s
 def test_export_xlsx(client, make_staff):
     HonourFactory(person_name="易美军", year=2022)
     client.force_login(make_staff("awards.view_honour", "awards.export_honour"))
-    response = client.get("/admin/awards/honour/export/xlsx/")
+    response = export(client, "/admin/awards/honour/export/xlsx/")
     assert response.status_code == 200
     workbook = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     values = list(workbook.active.values)
@@ -168,9 +171,9 @@ def test_export_xlsx(client, make_staff):
 def test_export_needs_its_own_permission(client, make_staff):
     HonourFactory()
     client.force_login(make_staff("awards.view_honour"))
-    assert client.get("/admin/awards/honour/export/csv/").status_code == 403
+    assert export(client, "/admin/awards/honour/export/csv/").status_code == 403
     response = client.get(reverse("admin:awards_honour_changelist"))
     assert "/export/csv/" not in response.text
     assert not AuditEntry.objects.filter(action=AuditEntry.Action.EXPORT).exists()
     client.force_login(make_staff("awards.view_honour", "awards.export_honour", username="x"))
-    assert client.get("/admin/awards/honour/export/pdf/").status_code == 404
+    assert export(client, "/admin/awards/honour/export/pdf/").status_code == 404

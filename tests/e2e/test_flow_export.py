@@ -32,7 +32,7 @@ def test_admin_filters_members_and_exports_csv_and_xlsx(page, site, login, make_
     assert expected, "the demo data should have women employed in 恩施"
 
     with page.expect_download() as csv_download:
-        page.get_by_role("link", name="导出为 CSV").click()
+        page.get_by_role("button", name="导出为 CSV").click()
     raw = csv_download.value.path().read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")  # BOM: Excel shows the Chinese intact
     rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
@@ -40,7 +40,7 @@ def test_admin_filters_members_and_exports_csv_and_xlsx(page, site, login, make_
     assert {row["性别"] for row in rows} == {"女"}
 
     with page.expect_download() as xlsx_download:
-        page.get_by_role("link", name="导出为 Excel").click()
+        page.get_by_role("button", name="导出为 Excel").click()
     assert xlsx_download.value.suggested_filename.endswith(".xlsx")
     workbook = io.BytesIO(xlsx_download.value.path().read_bytes())
     sheet = openpyxl.load_workbook(workbook, read_only=True).active

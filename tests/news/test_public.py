@@ -272,3 +272,17 @@ def test_healthz_reports_the_database(client):
     with mock.patch("kexie.views.connection.cursor", side_effect=DatabaseError("down")):
         response = client.get("/healthz")
     assert response.status_code == 503
+
+
+def test_feed_titles_and_categories_are_plain_text(client):
+    from xml.etree import ElementTree
+
+    category = CategoryFactory(name="<i>通知</i>公告")
+    ArticleFactory(category=category, title='<b onmouseover="x()">年会</b>&lt;script&gt;召开 A&B')
+    response = client.get(reverse("news:feed"))
+    item = ElementTree.fromstring(response.content).find("channel/item")  # noqa: S314 (our own feed)
+    # What a reader gets after XML parsing: no tag left, and what looked like
+    # one is escaped so an HTML-rendering reader shows it as text.
+    assert item.findtext("title") == "年会&lt;script&gt;召开 A&amp;B"
+    assert item.findtext("category") == "通知公告"
+    assert "<b" not in response.text and "onmouseover" not in response.text

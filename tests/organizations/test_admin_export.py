@@ -9,8 +9,10 @@ from kexie.models import AuditEntry
 from organizations.exports import MEMBER_COLUMNS, ORGANIZATION_COLUMNS
 from organizations.models import County, Member, Organization
 from tests.organizations.factories import MemberFactory, OrganizationFactory
+from tests.security.helpers import export
 
 pytestmark = pytest.mark.django_db
+
 
 CHANGELIST = reverse("admin:organizations_member_changelist")
 EXPORT_CSV = reverse("admin:organizations_member_export", args=["csv"])
@@ -139,7 +141,7 @@ def test_member_form_rejects_bad_mobile_and_future_dates(client, superuser, memb
 
 def test_csv_export_is_exactly_the_filtered_list(client, exporter, members):
     client.force_login(exporter)
-    response = client.get(EXPORT_CSV, {"organization__id__exact": members[0].pk, "q": "T00"})
+    response = export(client, EXPORT_CSV, {"organization__id__exact": members[0].pk, "q": "T00"})
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
     assert "attachment" in response["Content-Disposition"]
@@ -161,7 +163,7 @@ def test_csv_export_is_exactly_the_filtered_list(client, exporter, members):
 
 def test_xlsx_export_opens_in_openpyxl(client, exporter, members):
     client.force_login(exporter)
-    response = client.get(EXPORT_XLSX, {"status__exact": "active"})
+    response = export(client, EXPORT_XLSX, {"status__exact": "active"})
     assert response.status_code == 200
     workbook = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     rows = list(workbook.active.iter_rows(values_only=True))
@@ -190,8 +192,8 @@ def test_selected_rows_export_as_admin_action(client, exporter, members):
 def test_export_needs_its_own_permission(client, make_staff, members):
     editor = make_staff(*MEMBER_PERMS, username="editor")
     client.force_login(editor)
-    assert client.get(EXPORT_CSV).status_code == 403
-    assert client.get(EXPORT_XLSX).status_code == 403
+    assert export(client, EXPORT_CSV).status_code == 403
+    assert export(client, EXPORT_XLSX).status_code == 403
     response = client.get(CHANGELIST)
     assert EXPORT_CSV not in response.text
     assert "export_selected_csv" not in response.text
@@ -213,15 +215,17 @@ def test_export_buttons_carry_the_current_filters(client, exporter, members):
 
 def test_export_with_invalid_filter_redirects_with_message(client, exporter, members):
     client.force_login(exporter)
-    response = client.get(EXPORT_CSV, {"no_such_field": "1"})
+    response = export(client, EXPORT_CSV, {"no_such_field": "1"})
     assert response.status_code == 302
     assert not AuditEntry.objects.filter(action=AuditEntry.Action.EXPORT).exists()
 
 
 def test_organizations_export_with_member_counts(client, exporter, members):
     client.force_login(exporter)
-    response = client.get(
-        reverse("admin:organizations_organization_export", args=["csv"]), {"kind__exact": "society"}
+    response = export(
+        client,
+        reverse("admin:organizations_organization_export", args=["csv"]),
+        {"kind__exact": "society"},
     )
     assert response.status_code == 200
     rows = read_csv(response)
@@ -239,7 +243,7 @@ def test_organizations_export_with_member_counts(client, exporter, members):
 
 def test_export_record_is_readable_but_not_editable_in_admin(client, superuser, exporter, members):
     client.force_login(exporter)
-    client.get(EXPORT_CSV)
+    export(client, EXPORT_CSV)
     entry = AuditEntry.objects.get(action=AuditEntry.Action.EXPORT)
     client.force_login(superuser)
     changelist = client.get(reverse("admin:kexie_auditentry_changelist"))

@@ -159,7 +159,7 @@ def test_exported_file_reimports_as_updates_not_duplicates(client, importer, tea
     MemberFactory(organization=tea, membership_number="T002", name="李四")
     client.force_login(importer)
     for fmt in ("csv", "xlsx"):
-        exported = client.get(reverse("admin:organizations_member_export", args=[fmt]))
+        exported = client.post(reverse("admin:organizations_member_export", args=[fmt]))
         data = b"".join(exported.streaming_content)
         response = preview(client, SimpleUploadedFile(f"export.{fmt}", data))
         report = response.context["report"]

@@ -4,6 +4,7 @@ and list every element and attribute a browser would treat as active."""
 from html.parser import HTMLParser
 
 from django.conf import settings
+from django.utils.http import urlencode
 
 
 class _FormReader(HTMLParser):
@@ -165,3 +166,8 @@ def active_content(html):
     finder.feed(html)
     finder.close()
     return finder.problems
+
+
+def export(client, url, filters=None):
+    """Exports are POST requests; the changelist's filters ride in the query string."""
+    return client.post(f"{url}?{urlencode(filters or {})}" if filters else url)

@@ -35,6 +35,18 @@ EVASIONS = {
     "html tags with attributes": '新<span style="color:red">蒲</span>京',
     "html entity": "新&#33970;京",
     "mixed": "８ 8 8 0 5 <i>T</i>.C\u200bC-N",
+    # Look-alike letters from other scripts (UTS #39 confusables skeleton).
+    "cyrillic es": "88805t\u0441\u0441n",
+    "greek lunate sigma": "88805t\u03f2\u03f2n",
+    "mathematical letters": "88805\U0001d42d\U0001d41c\U0001d41c\U0001d427",
+    "letter o for zero": "888O5tccn",
+    # Invisible fillers that are letters to Python.
+    "hangul filler": "新\u3164蒲京",
+    "hangul choseong filler": "新\u115f蒲\u1160京",
+    "halfwidth hangul filler": "新\uffa0蒲京",
+    "braille blank": "新\u2800蒲\u2800京",
+    "variation selector": "新\ufe0f蒲京",
+    "tag characters": "新\U000e0041蒲京",
 }
 
 
@@ -50,6 +62,20 @@ def test_matching_sees_through_evasions(text):
     hits = guard.check({"title": f"州科协召开年会{text}欢迎您"})
     assert hits, text
     assert all(hit.field == "title" and hit.action == guard.BLOCK for hit in hits)
+
+
+def test_the_issue_examples_are_refused_by_the_admin_form():
+    from organizations.admin import OrganizationAdminForm
+
+    for text in ["88805t\u0441\u0441n", "新\u3164蒲京"]:
+        form = OrganizationAdminForm(data={"name": f"某科协{text}", "host": text})
+        assert not form.is_valid()
+        assert "name" in form.errors and "host" in form.errors
+
+
+def test_look_alikes_keep_ordinary_chinese_and_latin_text_apart():
+    assert guard.normalize("市科协召开2025年年会").startswith("市科协召开")
+    assert guard.check({"title": "新浦京剧团", "body": "88805 tcn 新年蒲公英京城"}) == []
 
 
 def test_clean_text_has_no_hits():
@@ -286,4 +312,4 @@ def test_scan_content_passes_clean_sites():
     ArticleFactory(title="州科协年会")
     out = io.StringIO()
     call_command("scan_content", stdout=out)
-    assert "1" in out.getvalue()  # items checked
+    assert "2" in out.getvalue()  # items checked: the article and its category

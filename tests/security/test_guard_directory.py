@@ -69,3 +69,32 @@ def test_scan_content_finds_terms_written_into_the_directory_and_honours():
     report = out.getvalue()
     assert "恩施州茶叶学会" in report and "简介" in report
     assert f"#{honour.pk}" in report and "88805tccn" in report
+
+
+def test_scan_content_reads_every_public_field_of_the_directory_and_categories():
+    from news.models import Category
+    from tests.news.factories import CategoryFactory
+
+    workstation = OrganizationFactory(kind=Organization.Kind.WORKSTATION)
+    category = CategoryFactory()
+    # Straight into the database, past every form.
+    Organization.objects.filter(pk=workstation.pk).update(
+        host="新蒲京官方版", website="https://88805tccn.example.com/"
+    )
+    Category.objects.filter(pk=category.pk).update(name="新\u3164蒲京")
+    out = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("scan_content", stdout=out)
+    report = out.getvalue()
+    assert f"#{workstation.pk}" in report and f"#{category.pk}" in report
+    assert "依托单位" in report and "网站" in report
+
+
+def test_category_name_with_a_brand_is_refused_in_the_admin(client, superuser):
+    client.force_login(superuser)
+    response = client.post(
+        "/admin/news/category/add/",
+        {"name": "新蒲京", "slug": "xinpujing", "order": 0, "description": ""},
+    )
+    assert response.status_code == 200
+    assert "新蒲京" in response.content.decode() and "违规词" in response.content.decode()

@@ -238,6 +238,6 @@ def test_honours_are_recorded_by_staff_and_exported_by_site_admins(
     client.force_login(user)
     add = client.get(reverse("admin:awards_honour_add"))
     assert (add.status_code == 200) is can_record
-    export = client.get(reverse("admin:awards_honour_export", args=["csv"]))
+    export = client.post(reverse("admin:awards_honour_export", args=["csv"]))
     assert (export.status_code == 200) is can_export
     assert user.has_perm("awards.export_honour") is can_export
