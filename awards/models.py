@@ -43,7 +43,7 @@ def level_rank(field="award__level"):
     )
 
 
-def normalize(text):
+def fold_name(text):
     """Fold the ways one name gets typed (full-width forms, stray spaces, case) into one."""
     text = unicodedata.normalize("NFKC", text or "")
     return re.sub(r"\s+", "", text).casefold()
@@ -76,9 +76,9 @@ def recipient_key_for(
     if organization_id:
         return f"o-{organization_id}"
     if person_name:
-        name, extra, prefix = normalize(person_name), normalize(employer), "p"
+        name, extra, prefix = fold_name(person_name), fold_name(employer), "p"
     else:
-        name, extra, prefix = normalize(unit_name), "", "u"
+        name, extra, prefix = fold_name(unit_name), "", "u"
     digest = hashlib.sha1(f"{name}\x1f{extra}".encode(), usedforsecurity=False).hexdigest()[:10]
     readable = pinyin_slug(name, max_length=40).replace("-", "")
     return f"{prefix}-{readable}-{digest}" if readable else f"{prefix}-{digest}"

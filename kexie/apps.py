@@ -10,13 +10,14 @@ class KexieConfig(AppConfig):
     verbose_name = _("Site")
 
     def ready(self):
-        from kexie import search
         from kexie.audit import signals
 
         signals.connect()
-        # Each app's guard module registers the public content the term guard watches.
+        # Each app registers, in its own modules, the public content the term guard
+        # watches (guard.py) and what the site search finds (search.py): shared code
+        # never imports an app.
         autodiscover_modules("guard")
-        search.register_defaults()
+        autodiscover_modules("search")
 
 
 class KexieStaticFilesConfig(StaticFilesConfig):
