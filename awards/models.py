@@ -12,18 +12,10 @@ from django.utils.translation import gettext_lazy as _
 from kexie.models import SearchIndexedModel, StampedModel
 from kexie.slugs import pinyin_slug
 from kexie.uploads import UploadTo, validate_image
-from organizations.models import County
+from organizations.models import County, Level
 
 FIRST_YEAR = 1949
 LAST_YEAR = 2100
-
-
-class Level(models.TextChoices):
-    # Declared from highest to lowest: LEVEL_RANK and every list follow this order.
-    NATIONAL = "national", _("National")
-    PROVINCIAL = "provincial", _("Provincial")
-    PREFECTURE = "prefecture", _("Prefecture")
-    COUNTY = "county", _("County level")
 
 
 class RecipientKind(models.TextChoices):
