@@ -85,6 +85,14 @@ def test_recall_is_exact(corpus, query, keys):
     assert want == expected(corpus, query)
 
 
+def test_a_long_word_needs_its_characters_in_a_row_not_only_its_pairs():
+    # Both pairs of 科技馆 (科技, 技馆) but never the word: the GIN index alone would
+    # find it on PostgreSQL; the substring test on the text must turn it away.
+    museum = ArticleFactory(title="科技馆开馆", body="<p>恩施州科技馆今日开馆。</p>")
+    ArticleFactory(title="科技周", body="<p>县科技周在州技馆举行。</p>")
+    assert found("科技馆") == {museum.pk}
+
+
 def test_words_do_not_match_across_title_and_body():
     ArticleFactory(title="富硒", body="<p>茶叶</p>")
     assert found("硒茶") == set()
