@@ -413,6 +413,19 @@ class TestGroupsArePaged:
         assert seen == {organization.pk for organization in organizations}
         assert "page=2" in client.get(self.url, {"q": "富硒", "kind": "organization"}).text
 
+    @pytest.mark.parametrize(("size", "page"), [(3, "1"), (30, "2")])
+    def test_one_kinds_list_has_a_fixed_query_count(
+        self, client, django_assert_num_queries, size, page
+    ):
+        for n in range(size):
+            Organization.objects.create(name=f"富硒协会{n}", kind="society")
+        # The menu's categories, then the total, the page of ids (one query with the total
+        # on PostgreSQL) and the objects.
+        per_kind = 2 if connection.vendor == "postgresql" else 3
+        with django_assert_num_queries(1 + per_kind):
+            response = client.get(self.url, {"q": "硒", "kind": "organization", "page": page})
+        assert response.status_code == 200
+
     def test_unknown_kind_shows_every_kind(self, client, organizations):
         response = client.get(self.url, {"q": "富硒", "kind": "nonsense"})
         assert response.status_code == 200
