@@ -60,6 +60,12 @@ messages: install-dev
 compile: install-dev
 	$(BIN)/python manage.py update_catalog --no-extract
 
+# house: small deliberate breakages (mutations/*.toml), each applied alone to a scratch
+# copy of the tree; fails if any survives its tests. MUTATE_ARGS="-k guard" for a subset.
+.PHONY: mutate
+mutate: install-dev
+	$(BIN)/python mutations/run.py $(MUTATE_ARGS)
+
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache staticfiles
 

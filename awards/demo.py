@@ -20,10 +20,9 @@ unnamed “全州40余名科普工作者” and “286件作品”, which have n
 from django.db.models import Q
 
 from awards.models import Award, Honour, Level, RecipientKind
+from news.demo import SEED_ARTICLE_ID
 from news.models import Article
 from organizations.models import County, Organization
-
-SEED_ARTICLE_ID = 488
 
 N, P, F = Level.NATIONAL, Level.PROVINCIAL, Level.PREFECTURE
 PERSON, UNIT = RecipientKind.INDIVIDUAL, RecipientKind.UNIT

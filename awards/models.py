@@ -12,18 +12,10 @@ from django.utils.translation import gettext_lazy as _
 from kexie.models import SearchIndexedModel, StampedModel
 from kexie.slugs import pinyin_slug
 from kexie.uploads import UploadTo, validate_image
-from organizations.models import County
+from organizations.models import County, Level
 
 FIRST_YEAR = 1949
 LAST_YEAR = 2100
-
-
-class Level(models.TextChoices):
-    # Declared from highest to lowest: LEVEL_RANK and every list follow this order.
-    NATIONAL = "national", _("National")
-    PROVINCIAL = "provincial", _("Provincial")
-    PREFECTURE = "prefecture", _("Prefecture")
-    COUNTY = "county", _("County level")
 
 
 class RecipientKind(models.TextChoices):
@@ -43,7 +35,7 @@ def level_rank(field="award__level"):
     )
 
 
-def normalize(text):
+def fold_name(text):
     """Fold the ways one name gets typed (full-width forms, stray spaces, case) into one."""
     text = unicodedata.normalize("NFKC", text or "")
     return re.sub(r"\s+", "", text).casefold()
@@ -76,9 +68,9 @@ def recipient_key_for(
     if organization_id:
         return f"o-{organization_id}"
     if person_name:
-        name, extra, prefix = normalize(person_name), normalize(employer), "p"
+        name, extra, prefix = fold_name(person_name), fold_name(employer), "p"
     else:
-        name, extra, prefix = normalize(unit_name), "", "u"
+        name, extra, prefix = fold_name(unit_name), "", "u"
     digest = hashlib.sha1(f"{name}\x1f{extra}".encode(), usedforsecurity=False).hexdigest()[:10]
     readable = pinyin_slug(name, max_length=40).replace("-", "")
     return f"{prefix}-{readable}-{digest}" if readable else f"{prefix}-{digest}"

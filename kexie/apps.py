@@ -12,18 +12,18 @@ class KexieConfig(AppConfig):
     verbose_name = _("Site")
 
     def ready(self):
-        from kexie import search
         from kexie.accounts import privilege
         from kexie.audit import signals
 
         signals.connect()
         privilege.connect()
-        # Each app's guard module registers the public content the term guard watches.
+        # Each app registers, in its own modules, the public content the term guard
+        # watches (guard.py), what the site search finds (search.py) and the blocks of
+        # 数说科协 (figures.py): shared code never imports an app.
         autodiscover_modules("guard")
-        # ... and its figures module the blocks of 数说科协 (kexie.figures).
+        autodiscover_modules("search")
         autodiscover_modules("figures")
         post_migrate.connect(_sync_figure_blocks, sender=self)
-        search.register_defaults()
 
 
 def _sync_figure_blocks(**kwargs):

@@ -116,6 +116,9 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "kexie.context_processors.site",
+                # house: the search box's length limit; the navigation, provided by news.
+                "kexie.search.context_processors.search",
+                "news.context_processors.navigation",
             ],
         },
     },

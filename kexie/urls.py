@@ -6,17 +6,28 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.static import serve
 
+from awards.sitemaps import HonourSitemap
 from kexie import views
 from kexie.accounts import twofactor
 from kexie.figures.views import FiguresView
 from kexie.search.views import SearchView
-from kexie.sitemaps import sitemaps
+from news.sitemaps import ArticleSitemap, CategorySitemap, StaticSitemap
 from news.views import HomeView
+from organizations.sitemaps import OrganizationSitemap
 
 admin.site.site_header = admin.site.site_title = format_lazy(
     _("{site} content management"), site=settings.KEXIE_SITE_SHORT_NAME
 )
 admin.site.index_title = _("Dashboard")
+
+# The URLs wire the apps together, so the apps' sitemaps are gathered here.
+sitemaps = {
+    "static": StaticSitemap,
+    "categories": CategorySitemap,
+    "articles": ArticleSitemap,
+    "honours": HonourSitemap,
+    "organizations": OrganizationSitemap,
+}
 
 kexie_patterns = [
     path("admin/editor/upload/", views.editor_upload, name="editor-upload"),

@@ -38,6 +38,16 @@ class County(models.TextChoices):
     HEFENG = "hefeng", _("Hefeng County")
 
 
+class Level(models.TextChoices):
+    """Administrative level, of an education base or of an award (awards.models uses it)."""
+
+    # Declared from highest to lowest: awards' LEVEL_RANK and every list follow this order.
+    NATIONAL = "national", _("National")
+    PROVINCIAL = "provincial", _("Provincial")
+    PREFECTURE = "prefecture", _("Prefecture")
+    COUNTY = "county", _("County level")
+
+
 class OrganizationQuerySet(models.QuerySet):
     def active(self):
         return self.filter(is_active=True)
@@ -66,11 +76,6 @@ class Organization(SearchIndexedModel):
         AGRICULTURE = "agriculture", _("Agriculture")
         MEDICINE = "medicine", _("Medicine")
         CROSS = "cross", _("Interdisciplinary")
-
-    class Level(models.TextChoices):
-        NATIONAL = "national", _("National")
-        PROVINCIAL = "provincial", _("Provincial")
-        PREFECTURE = "prefecture", _("Prefecture")
 
     name = models.CharField(_("name"), max_length=100, unique=True)
     short_name = models.CharField(_("short name"), max_length=50, blank=True)

@@ -1,14 +1,11 @@
-from django.db.models import Q
 from django.views.generic import DetailView, ListView
 
-from awards.models import Honour
 from kexie.views import PaginatedListMixin
-from news.models import Article
+from organizations import pages
 from organizations.filters import OrganizationFilter
 from organizations.models import Member, Organization
 
 DIRECTORY_PAGE_SIZE = 30
-MENTIONS_SHOWN = 5
 
 
 class OrganizationListView(PaginatedListMixin, ListView):
@@ -46,20 +43,7 @@ class OrganizationDetailView(DetailView):
         return super().get_context_data(
             children=children,
             member_count=Member.objects.active().filter(organization=organization).count(),
-            mentions=self.mentions(organization),
-            honours=Honour.objects.for_organization(organization),
+            # Honours, news and other apps that build on the directory add their part (pages.py).
+            **pages.context_for(organization),
             **kwargs,
-        )
-
-    @staticmethod
-    def mentions(organization):
-        """The latest published articles whose title names the organization: one bounded query."""
-        names = Q(title__contains=organization.name)
-        if organization.short_name:
-            names |= Q(title__contains=organization.short_name)
-        return (
-            Article.objects.published()
-            .filter(names)
-            .only("title", "publish_at")
-            .order_by("-publish_at", "-id")[:MENTIONS_SHOWN]
         )

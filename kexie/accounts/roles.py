@@ -1,5 +1,5 @@
 """
-The three roles of DESIGN.md as data: group name -> exact permissions.
+The staff roles as data: group name -> exact permissions (README, "Roles and review").
 
 ``sync_roles`` makes the groups hold exactly these permissions. Migrations call
 it (kexie 0002 onwards); when an app adds permissions a role needs, add them

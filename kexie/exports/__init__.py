@@ -58,9 +58,6 @@ class Column:
     path: str  # a values_list() lookup, e.g. "organization__name"
     choices: dict = field(default_factory=dict)  # stored value -> label
 
-    def render(self, value):
-        return self.renderer()(value)
-
     def renderer(self):
         """A function from a stored value to its text, made once per export.
 
@@ -151,7 +148,7 @@ def xlsx_response(filename, columns, queryset, *, sheet_name="Sheet1"):
     )
 
 
-FORMATS = {"csv": csv_response, "xlsx": xlsx_response}
+FORMATS = ("csv", "xlsx")
 
 
 def export_response(fmt, filename, columns, queryset, **kwargs):

@@ -256,10 +256,6 @@ class Hit:
     action: str
     category: str = ""
 
-    @property
-    def blocks(self):
-        return self.action == BLOCK
-
 
 @dataclass(frozen=True)
 class _Term:

@@ -2,38 +2,51 @@ from django.core.paginator import Paginator
 from django.views.generic import TemplateView
 
 from kexie import search
+from kexie.views import PAGE_SIZE
 
-PAGE_SIZE = 20
+# On the page of all kinds, every kind but the first shows this many results and links
+# to its own paged list (``?q=…&kind=organization``) when it has more.
 OTHER_KINDS_SHOWN = 10
 
 
+def _page_number(value):
+    # Paginator.get_page forgives junk too, but the slice is asked for before it runs.
+    return int(value) if value and value.isdigit() and 0 < int(value) < 10**6 else 1
+
+
 class SearchView(TemplateView):
-    """``/search/?q=``: published articles (paged), organizations and honours, grouped."""
+    """``/search/?q=``: every registered kind, grouped; the first kind paged, the rest
+    linking to their own paged list; ``&kind=<name>`` pages one kind alone."""
 
     template_name = "search/results.html"
-    paged_kind = "article"
 
     def get_context_data(self, **kwargs):
         query = search.parse_query(self.request.GET.get("q", ""))
+        names = {kind.name for kind in search.registered_kinds()}
+        only = self.request.GET.get("kind")
+        only = only if only in names else None
         groups = []
         page_obj = None
-        page = self.request.GET.get("page")
-        for name, results in search.search(query).items():
-            if name == self.paged_kind:
-                number = int(page) if page and page.isdigit() and 0 < int(page) < 10**6 else 1
+        for position, results in enumerate(search.search(query, [only] if only else None).values()):
+            group = {"kind": results.kind, "paged": position == 0}
+            if group["paged"]:
+                number = _page_number(self.request.GET.get("page"))
                 results.expect((number - 1) * PAGE_SIZE, number * PAGE_SIZE)
-                page_obj = Paginator(results, PAGE_SIZE).get_page(page)
-                hits = page_obj.object_list
+                page_obj = Paginator(results, PAGE_SIZE).get_page(self.request.GET.get("page"))
+                group["hits"] = page_obj.object_list
             else:
                 results.expect(0, OTHER_KINDS_SHOWN)
-                hits = results[:OTHER_KINDS_SHOWN] if results.count() else []
-            groups.append({"kind": results.kind, "hits": hits, "count": results.count()})
+                group["hits"] = results[:OTHER_KINDS_SHOWN] if results.count() else []
+            # The real number of results, never the number shown.
+            group["count"] = results.count()
+            group["more"] = group["count"] > len(group["hits"]) and not group["paged"]
+            groups.append(group)
         return super().get_context_data(
             query=query,
             search_query=query.text,
+            kind=only,
             groups=[group for group in groups if group["count"]],
             total=sum(group["count"] for group in groups),
             page_obj=page_obj,
-            max_length=search.MAX_QUERY_LENGTH,
             **kwargs,
         )

@@ -1,5 +1,6 @@
 import pytest
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.test import RequestFactory
 
 from awards.admin import HonourAdmin
@@ -43,12 +44,24 @@ def test_too_many_lines_are_refused_as_a_whole():
     assert only.errors
 
 
-def test_create_refuses_lines_with_errors_and_writes_nothing():
+def test_create_refuses_lines_with_errors_before_writing():
     award = AwardFactory()
     lines = parse_group_lines("张三\n李四4", award=award)
     with pytest.raises(ValueError):
         create_group_honours(award=award, lines=lines)
     assert not Honour.objects.exists()
+
+
+def test_a_line_that_fails_while_saving_leaves_nothing_written():
+    # The lines were checked, then someone recorded 李四 before the confirm arrived:
+    # the second save fails after the first has been written, and all must roll back.
+    award = AwardFactory()
+    lines = parse_group_lines("张三\n李四", award=award, year=2023)
+    assert not any(line.errors for line in lines)
+    earlier = create_group_honours(award=award, lines=[lines[1]], year=2023)
+    with pytest.raises(ValidationError):
+        create_group_honours(award=award, lines=lines, year=2023)
+    assert list(Honour.objects.all()) == earlier
 
 
 def test_member_and_organization_fields_use_autocomplete_once_their_admins_search():

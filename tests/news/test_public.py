@@ -2,6 +2,8 @@ import datetime
 from unittest import mock
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -91,6 +93,23 @@ def test_views_are_counted_in_the_database(client):
         client.get(article.get_absolute_url())
     article.refresh_from_db()
     assert article.view_count == 13
+
+
+def test_counting_a_view_is_one_atomic_update_so_concurrent_readers_lose_nothing():
+    # Two requests that loaded the article before either counted: a read-then-write
+    # counter (``view_count = loaded + 1``) would store 11, not 12. SQLite serializes
+    # writers, so the race is staged here with stale instances, and the SQL is checked:
+    # one UPDATE that adds to the stored value (an F() expression), no read.
+    article = ArticleFactory(view_count=10)
+    first, second = Article.objects.get(pk=article.pk), Article.objects.get(pk=article.pk)
+    with CaptureQueriesContext(connection) as queries:
+        first.count_view()
+    second.count_view()
+    article.refresh_from_db()
+    assert article.view_count == 12
+    assert len(queries) == 1
+    sql = queries[0]["sql"].replace('"', "").replace("`", "")
+    assert sql.startswith("UPDATE news_article SET view_count = (news_article.view_count + 1)")
 
 
 def test_previous_and_next_follow_publish_time_within_the_category(client):

@@ -6,6 +6,7 @@ import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.forms import FileField
+from django.test import RequestFactory
 from django.urls import reverse
 
 from kexie.models import AuditEntry
@@ -281,3 +282,18 @@ def test_gbk_csv_from_excel_is_read(client, importer, tea):
     response = preview(client, csv_file([row("T001", "张三")], encoding="gb18030"))
     assert response.context["report"].problems == {}
     assert response.context["report"].new == 1
+
+
+def test_confirm_of_a_file_whose_only_problem_is_a_repeated_number_writes_nothing(tea):
+    # django-import-export saves the valid rows and knows nothing of the repeat (our own
+    # check finds it), so only the transaction around the confirm keeps those rows out.
+    upload = imports.read_upload(
+        csv_file([row("T001", "张三"), row("T002", "李四"), row("T002", "王五")])
+    )
+    with pytest.raises(imports.ImportRejected) as rejected:
+        imports.import_members(
+            request=RequestFactory().post(IMPORT_URL), upload=upload, filename="members.csv"
+        )
+    assert rejected.value.report.problems
+    assert not Member.objects.exists()
+    assert not AuditEntry.objects.filter(action=AuditEntry.Action.IMPORT).exists()

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from kexie import search
 from kexie.models import SearchEntry
+from kexie.search import backends
 from news import services
 from organizations.models import Organization
 from tests.awards.factories import AwardFactory, HonourFactory
@@ -84,6 +85,14 @@ def test_recall_is_exact(corpus, query, keys):
     assert want == expected(corpus, query)
 
 
+def test_a_long_word_needs_its_characters_in_a_row_not_only_its_pairs():
+    # Both pairs of 科技馆 (科技, 技馆) but never the word: the GIN index alone would
+    # find it on PostgreSQL; the substring test on the text must turn it away.
+    museum = ArticleFactory(title="科技馆开馆", body="<p>恩施州科技馆今日开馆。</p>")
+    ArticleFactory(title="科技周", body="<p>县科技周在州技馆举行。</p>")
+    assert found("科技馆") == {museum.pk}
+
+
 def test_words_do_not_match_across_title_and_body():
     ArticleFactory(title="富硒", body="<p>茶叶</p>")
     assert found("硒茶") == set()
@@ -109,7 +118,7 @@ def test_title_matches_come_first_then_more_matches_then_newer():
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL ranking window")
 def test_match_counts_rank_only_the_newest_results_on_postgres(monkeypatch):
-    monkeypatch.setattr(search, "RANK_WINDOW", 2)
+    monkeypatch.setattr(backends, "RANK_WINDOW", 2)
     now = timezone.now()
     old_many = ArticleFactory(body="<p>硒硒硒</p>", publish_at=now - datetime.timedelta(days=9))
     new_once = ArticleFactory(body="<p>硒</p>", publish_at=now - datetime.timedelta(days=1))
@@ -340,7 +349,7 @@ class TestPostgresIndex:
 
     @pytest.mark.parametrize("text", ["", " ", "a", "ab c'd\\e  5g 科技 馆", "乡村振兴" * 50])
     def test_sql_tokens_agree_with_python(self, text):
-        text = search.normalize(text)
+        text = search.fold_text(text)
         with connection.cursor() as cursor:
             cursor.execute("SELECT array_agg(lexeme) FROM unnest(kexie_search_tokens(%s))", [text])
             (lexemes,) = cursor.fetchone()
@@ -367,3 +376,68 @@ def test_honours_are_found_by_recipient_award_and_citation(client):
     url = honour.get_absolute_url()
     honour.delete()
     assert url not in client.get(reverse("search"), {"q": "易美军"}).text
+
+
+class TestGroupsArePaged:
+    """Every group says how many results it has, and every one of them can be reached."""
+
+    url = reverse("search")
+
+    @pytest.fixture
+    def organizations(self):
+        return [
+            Organization.objects.create(name=f"富硒产业协会{n:02}", kind="society")
+            for n in range(38)
+        ]
+
+    def test_count_is_the_real_count_and_the_group_links_to_its_own_list(
+        self, client, organizations
+    ):
+        response = client.get(self.url, {"q": "富硒"})
+        page = response.text
+        group = page.split("search-organization", 1)[1].split("</section>", 1)[0]
+        assert "38" in group.split("</h2>", 1)[0]
+        assert group.count("<li>") == 10
+        assert "kind=organization" in group
+        assert "查看组织机构全部 38 条结果" in group
+
+    def test_the_groups_own_list_pages_through_every_result(self, client, organizations):
+        seen = set()
+        for number in (1, 2):
+            response = client.get(self.url, {"q": "富硒", "kind": "organization", "page": number})
+            assert response.status_code == 200
+            assert "search-article" not in response.text
+            group = response.context["groups"][0]
+            assert group["count"] == 38
+            seen |= {hit.object.pk for hit in group["hits"]}
+        assert seen == {organization.pk for organization in organizations}
+        assert "page=2" in client.get(self.url, {"q": "富硒", "kind": "organization"}).text
+
+    @pytest.mark.parametrize(("size", "page"), [(3, "1"), (30, "2")])
+    def test_one_kinds_list_has_a_fixed_query_count(
+        self, client, django_assert_num_queries, size, page
+    ):
+        for n in range(size):
+            Organization.objects.create(name=f"富硒协会{n}", kind="society")
+        # The menu's categories, then the total, the page of ids (one query with the total
+        # on PostgreSQL) and the objects.
+        per_kind = 2 if connection.vendor == "postgresql" else 3
+        with django_assert_num_queries(1 + per_kind):
+            response = client.get(self.url, {"q": "硒", "kind": "organization", "page": page})
+        assert response.status_code == 200
+
+    def test_unknown_kind_shows_every_kind(self, client, organizations):
+        response = client.get(self.url, {"q": "富硒", "kind": "nonsense"})
+        assert response.status_code == 200
+        assert response.context["kind"] is None
+        assert response.context["groups"][0]["count"] == 38
+
+
+def test_one_length_limit_for_the_header_box_and_the_search_page(client):
+    page = client.get(reverse("search"), {"q": "科"}).text
+    header, form = page.split('id="header-q"', 1)[1], page.split('name="q" value="科"', 1)[1]
+    limit = f'maxlength="{search.MAX_QUERY_LENGTH}"'
+    assert limit in header.split(">", 1)[0]
+    assert limit in form.split(">", 1)[0]
+    home = client.get(reverse("home")).text
+    assert limit in home.split('id="header-q"', 1)[1].split(">", 1)[0]

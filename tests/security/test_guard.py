@@ -1,5 +1,6 @@
 import io
 import random
+import re
 
 import pytest
 from django import forms
@@ -308,8 +309,15 @@ def test_scan_content_shows_where_the_disguised_term_sits():
     assert "新<b>蒲</b>京" in out.getvalue()
 
 
-def test_scan_content_passes_clean_sites():
-    ArticleFactory(title="州科协年会")
-    out = io.StringIO()
-    call_command("scan_content", stdout=out)
-    assert "2" in out.getvalue()  # items checked: the article and its category
+def test_scan_content_passes_clean_sites_and_counts_what_it_checked():
+    def checked():
+        out = io.StringIO()
+        call_command("scan_content", stdout=out)  # a hit would raise CommandError
+        (number,) = re.findall(r"\d+", out.getvalue())
+        return int(number)
+
+    article = ArticleFactory(title="州科协年会")
+    before = checked()
+    assert before >= 1
+    ArticleFactory.create_batch(2, category=article.category)
+    assert checked() == before + 2

@@ -11,6 +11,7 @@ from awards.models import Honour
 from organizations.admin import OrganizationAdminForm
 from organizations.models import Organization
 from tests.awards.factories import AwardFactory, HonourFactory
+from tests.awards.test_admin import post_group
 from tests.organizations.factories import OrganizationFactory
 
 pytestmark = pytest.mark.django_db
@@ -51,10 +52,21 @@ def test_award_name_is_guarded():
     assert not form.is_valid()
 
 
-def test_group_entry_refuses_a_banned_name_and_writes_nothing():
+def test_group_entry_form_refuses_a_banned_name():
     award = AwardFactory()
     form = GroupEntryForm(data={"award": award.pk, "lines": "丛欣\n新蒲京官方版，某公司"})
     assert not form.is_valid()
+    assert "新蒲京" in form.errors.as_text()
+
+
+def test_group_entry_confirmed_with_a_banned_name_writes_nothing(client, superuser):
+    # Through the admin view, confirming at once (skipping the preview): the clean
+    # first line must not be written either.
+    award = AwardFactory()
+    client.force_login(superuser)
+    response = post_group(client, award, "丛欣\n新蒲京官方版，某公司", confirm=True)
+    assert response.status_code == 200
+    assert "新蒲京" in response.text
     assert not Honour.objects.exists()
 
 

@@ -366,3 +366,35 @@ def test_a_big_jpeg_cover_is_thumbnailed_in_little_memory():
     size, grown_mb = map(int, result.stdout.split())
     assert size > 0
     assert grown_mb < 40, f"the thumbnail of a 24-megapixel JPEG took {grown_mb} MB"
+
+
+def _damaged_pngs():
+    buffer = io.BytesIO()
+    Image.effect_noise((64, 64), 50).convert("RGB").save(buffer, "PNG")
+    png = buffer.getvalue()
+    corrupted = bytearray(png)
+    corrupted[png.index(b"IDAT") + 20] ^= 0xFF  # a flipped byte: the chunk's CRC fails
+    return {
+        "truncated": png[: len(png) // 2],
+        "corrupted": bytes(corrupted),
+        "without its end": png[:-12],
+    }
+
+
+@pytest.mark.parametrize("case", ["truncated", "corrupted", "without its end"])
+def test_damaged_pngs_are_refused_as_images(case):
+    # Their header opens fine in Pillow: only reading the whole file finds the damage.
+    from django.core.exceptions import ValidationError
+
+    from kexie.uploads import inspect_image
+
+    with pytest.raises(ValidationError) as error:
+        inspect_image(SimpleUploadedFile("photo.png", _damaged_pngs()[case]))
+    assert error.value.code == "invalid_image"
+
+
+def test_damaged_png_in_the_editor_upload_gets_a_message(admin_client):
+    response = _editor_upload(admin_client, "photo.png", _damaged_pngs()["truncated"])
+    payload = json.loads(response.content)
+    assert payload["uploaded"] == 0
+    assert payload["error"]["message"]

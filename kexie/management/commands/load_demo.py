@@ -1,6 +1,7 @@
 from importlib import import_module
 
 from django.apps import apps
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
@@ -25,7 +26,7 @@ class Command(BaseCommand):
         # Each local app may ship a ``demo`` module with ``load(stdout)``; order
         # follows INSTALLED_APPS so organizations exist before the honours citing them.
         for app_config in apps.get_app_configs():
-            if not app_config.name.startswith(("news", "organizations", "awards")):
+            if app_config.name not in settings.LOCAL_APPS:
                 continue
             try:
                 module = import_module(f"{app_config.name}.demo")
