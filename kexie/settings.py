@@ -72,6 +72,7 @@ LOCAL_APPS = [
     "news",
     "organizations",
     "awards",
+    "pages",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
@@ -104,6 +105,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "kexie.context_processors.site",
+                # Site settings from the admin (pages app) override the environment's names.
+                "pages.chrome.context",
             ],
         },
     },

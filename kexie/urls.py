@@ -10,6 +10,7 @@ from kexie import views
 from kexie.search.views import SearchView
 from kexie.sitemaps import sitemaps
 from news.views import HomeView
+from pages import views as page_views
 
 admin.site.site_header = admin.site.site_title = format_lazy(
     _("{site} content management"), site=settings.KEXIE_SITE_SHORT_NAME
@@ -26,6 +27,8 @@ urlpatterns = [
     path("news/", include("news.urls")),
     path("organizations/", include("organizations.urls")),
     path("honours/", include("awards.urls")),
+    path("about/", include("pages.urls")),
+    path("favicon.ico", page_views.favicon, name="favicon"),
     path(
         "sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="django.contrib.sitemaps.views.sitemap"
     ),

@@ -18,7 +18,8 @@ from tests.awards.factories import (
 )
 from tests.news.factories import ArticleFactory
 
-pytestmark = pytest.mark.django_db
+# Header and footer come from the cache, as on a running site (pages.chrome).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("warm_site_chrome")]
 LIST_URL = "/honours/"
 
 

@@ -5,7 +5,8 @@ from organizations.models import County, Member, Organization
 from tests.news.factories import ArticleFactory
 from tests.organizations.factories import MemberFactory, OrganizationFactory
 
-pytestmark = pytest.mark.django_db
+# Header and footer come from the cache, as on a running site (pages.chrome).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("warm_site_chrome")]
 LIST_URL = reverse("organizations:organization-list")
 Kind = Organization.Kind
 

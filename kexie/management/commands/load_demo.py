@@ -13,7 +13,7 @@ class Command(BaseCommand):
         # Each local app may ship a ``demo`` module with ``load(stdout)``; order
         # follows INSTALLED_APPS so organizations exist before the honours citing them.
         for app_config in apps.get_app_configs():
-            if not app_config.name.startswith(("news", "organizations", "awards")):
+            if not app_config.name.startswith(("news", "organizations", "awards", "pages")):
                 continue
             try:
                 module = import_module(f"{app_config.name}.demo")
