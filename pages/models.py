@@ -38,6 +38,17 @@ def _default_public_security_number():
     return settings.KEXIE_PUBLIC_SECURITY_NUMBER
 
 
+def _site_image(verbose_name, help_text):
+    # Checked like every upload (kexie.uploads); optional, with a shipped default.
+    return models.ImageField(
+        verbose_name,
+        upload_to=UploadTo("site"),
+        validators=[validate_image],
+        blank=True,
+        help_text=help_text,
+    )
+
+
 class SiteSettingsQuerySet(models.QuerySet):
     def current(self):
         """The one settings row, created from the environment's defaults when missing."""
@@ -54,26 +65,17 @@ class SiteSettings(InvalidatesChrome, models.Model):
         default=_default_short_name,
         help_text=_("Shown where space is short: the phone header and the admin title."),
     )
-    emblem = models.ImageField(
+    emblem = _site_image(
         _("emblem or logo"),
-        upload_to=UploadTo("site"),
-        validators=[validate_image],
-        blank=True,
-        help_text=_("Shown beside the site name; a square PNG works best. Empty: the default."),
+        _("Shown beside the site name; a square PNG works best. Empty: the default."),
     )
-    banner = models.ImageField(
+    banner = _site_image(
         _("banner"),
-        upload_to=UploadTo("site"),
-        validators=[validate_image],
-        blank=True,
-        help_text=_("Wide picture behind the header, about 1920×240 pixels. Empty: plain colour."),
+        _("Wide picture behind the header, about 1920×240 pixels. Empty: plain colour."),
     )
-    favicon = models.ImageField(
+    favicon = _site_image(
         _("favicon"),
-        upload_to=UploadTo("site"),
-        validators=[validate_image],
-        blank=True,
-        help_text=_("The small icon in the browser tab: a square PNG. Empty: the default."),
+        _("The small icon in the browser tab: a square PNG. Empty: the default."),
     )
     host = models.CharField(_("host organization (主办单位)"), max_length=100, blank=True)
     organizer = models.CharField(_("organizer (承办单位)"), max_length=100, blank=True)
