@@ -242,6 +242,9 @@ EDITOR_CONFIG = {
     # Pasted and dropped pictures (files, or data: URIs from WeChat and Word) go
     # through the same checked upload as the image button (uploadimage plugin).
     "clipboard_handleImages": True,
+    # Chrome's default paste filter keeps no styles at all (a pasted 首行缩进 would go);
+    # the content filter above and the server's allowlist decide instead.
+    "pasteFilter": None,
 }
 
 
