@@ -9,7 +9,12 @@ which is what that sentence says; 中国农技协 is named where the text names 
 
 Groups: where the text names each person (龙祥云、向家亮) there is one honour per
 person; where it names only the first ("马焱雷等9人") the first is kept with the
-group's size. “先后3次” and “连续两年” give three and two honours in unknown years.
+group's size. “先后3次” and “连续两年” are one honour each, the citation saying how
+often: three undated rows read as one unit listed three times over.
+
+Years: the text dates only some honours (2020, 2021, 2022 where it says so); the rest
+fall within the five years it reviews (2018–2022) and are kept without a year rather
+than given one the source does not state.
 
 Deliberately left out, as support, funding or mentions rather than honours:
 the video “收录” by 中国科协; 科技馆 免费开放项目支持; “湖北省优秀科技志愿服务队”
@@ -132,10 +137,10 @@ HONOURS = [
     ("sanxiaxiang", 2021, "宣恩马铃薯田间管理科普下乡活动", {"county": County.XUANEN}),
     ("shifanxian", None, "恩施市", {"county": County.ENSHI}),
     ("dianshi", None, "恩施职业技术学院", {}),
-    ("kepuri", None, "州科协", {"count": 3, "citation": "“全国科普日”活动先后3次获评"}),
+    ("kepuri", None, "州科协", {"citation": "“全国科普日”活动先后3次获评"}),
     ("huodongzhou", None, "鹤峰县科协", {}),
     ("kepurizuzhi", None, "咸丰县科协", {"citation": "咸丰县科协等获评"}),
-    ("diaochazuzhi", None, "州科协", {"count": 2, "citation": "连续两年获评"}),
+    ("diaochazuzhi", None, "州科协", {"citation": "连续两年获评"}),
     (
         "diaochaxuexiao",
         None,
@@ -191,7 +196,11 @@ def load(stdout):
             identity = {"person_name": "", "unit_name": fields["unit_name"]}
         # Names are stored on every honour, so they identify the demo rows even
         # when a directory link appears between two runs.
-        existing = list(Honour.objects.filter(award=award, year=year, **identity))
+        existing = list(Honour.objects.filter(award=award, year=year, **identity).order_by("id"))
+        # Earlier versions of this demo wrote repeated honours as separate rows: merge them.
+        for surplus in existing[count:]:
+            surplus.delete()
+        existing = existing[:count]
         for honour in existing:
             if fields.get("organization") and not honour.organization_id:
                 honour.organization = fields["organization"]

@@ -79,6 +79,7 @@ LOCAL_APPS = [
     "news",
     "organizations",
     "awards",
+    "pages",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
@@ -119,6 +120,8 @@ TEMPLATES = [
                 # house: the search box's length limit; the navigation, provided by news.
                 "kexie.search.context_processors.search",
                 "news.context_processors.navigation",
+                # Site settings from the admin (pages app) override the environment's names.
+                "pages.chrome.context",
             ],
         },
     },

@@ -14,6 +14,7 @@ from kexie.search.views import SearchView
 from news.sitemaps import ArticleSitemap, CategorySitemap, StaticSitemap
 from news.views import HomeView
 from organizations.sitemaps import OrganizationSitemap
+from pages import views as page_views
 
 admin.site.site_header = admin.site.site_title = format_lazy(
     _("{site} content management"), site=settings.KEXIE_SITE_SHORT_NAME
@@ -41,6 +42,8 @@ urlpatterns = [
     path("news/", include("news.urls")),
     path("organizations/", include("organizations.urls")),
     path("honours/", include("awards.urls")),
+    path("about/", include("pages.urls")),
+    path("favicon.ico", page_views.favicon, name="favicon"),
     path(
         "sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="django.contrib.sitemaps.views.sitemap"
     ),

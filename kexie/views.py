@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from kexie.uploads import IMAGE_FORMATS, UploadTo, inspect_image
+from kexie.richtext import store_editor_image
 
 logger = logging.getLogger(__name__)
 
@@ -55,9 +55,6 @@ def _can_upload(user):
     return user.is_active and user.is_staff and user.has_perm("news.change_article")
 
 
-editor_image_upload_to = UploadTo("editor")
-
-
 @require_POST
 @never_cache
 def editor_upload(request):
@@ -78,11 +75,9 @@ def editor_upload(request):
             {"uploaded": 0, "error": {"message": _("No file was uploaded.")}}, status=400
         )
     try:
-        image_format = inspect_image(upload)
+        saved = store_editor_image(upload)
     except ValidationError as error:
         return JsonResponse({"uploaded": 0, "error": {"message": " ".join(error.messages)}})
-    name = editor_image_upload_to(None, f"upload.{IMAGE_FORMATS[image_format]}")
-    saved = default_storage.save(name, upload)
     return JsonResponse(
         {"uploaded": 1, "fileName": saved.rsplit("/", 1)[-1], "url": default_storage.url(saved)}
     )

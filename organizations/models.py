@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -53,7 +53,22 @@ class OrganizationQuerySet(models.QuerySet):
         return self.filter(is_active=True)
 
     def for_directory(self):
-        return self.active().select_related("parent").order_by("kind", "order", "name")
+        # Kinds in their declared order (the association itself first), not alphabetically.
+        return (
+            self.active()
+            .select_related("parent")
+            .annotate(kind_rank=kind_rank())
+            .order_by("kind_rank", "order", "name")
+        )
+
+
+def kind_rank():
+    kinds = Organization.Kind.values
+    return Case(
+        *[When(kind=kind, then=Value(rank)) for rank, kind in enumerate(kinds)],
+        default=Value(len(kinds)),
+        output_field=models.IntegerField(),
+    )
 
 
 class Organization(SearchIndexedModel):

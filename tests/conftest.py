@@ -51,3 +51,27 @@ def make_staff(django_user_model):
 @pytest.fixture
 def superuser(make_staff):
     return make_staff(username="root", superuser=True)
+
+
+# --- Site chrome (pages app) -------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def _fresh_site_chrome():
+    # The header and footer are cached across requests; a test's rolled-back rows must
+    # not outlive it in the (process-wide) cache.
+    from django.core.cache import cache
+
+    from pages import chrome
+
+    cache.delete(chrome.CACHE_KEY)
+    yield
+    cache.delete(chrome.CACHE_KEY)
+
+
+@pytest.fixture
+def warm_site_chrome(db):
+    """For query budgets: the header and footer come from the cache, as on a running site."""
+    from pages import chrome
+
+    chrome.get()

@@ -58,6 +58,11 @@ SITE_ADMIN_PERMISSIONS = frozenset(
         "axes.delete_accessattempt",
         "axes.view_accesslog",
         "axes.view_accessfailurelog",
+        # The site's official face: settings (one row, never added or deleted), links, pages.
+        "pages.view_sitesettings",
+        "pages.change_sitesettings",
+        *_crud("pages", "friendlink"),
+        *_crud("pages", "page"),
     }
 )
 

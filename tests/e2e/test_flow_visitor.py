@@ -34,5 +34,8 @@ def test_visitor_browses_news_honours_and_the_directory(page, site):
     expect(main).not_to_contain_text("先进科技志愿者")  # national, not provincial
 
     nav.get_by_role("link", name="组织机构").click()
+    # The association itself first; the learned societies, kept together, on the next page.
+    expect(page.locator("main .card a").first).to_have_text("恩施州科学技术协会")
+    page.get_by_role("link", name="下一页").click()
     page.locator("main a", has_text="恩施州茶叶学会").first.click()
     expect(page.locator("h1")).to_contain_text("恩施州茶叶学会")

@@ -20,6 +20,7 @@ PAGE_TYPES = {
         person_name="易美军", year=2022
     ).get_absolute_url(),
     "search": lambda: "/search/?q=科普",
+    "about-page": lambda: "/about/ji-gou-gai-kuang/",
     "not-found": lambda: "/news/999999.html",
 }
 

@@ -9,7 +9,8 @@ from django.urls import reverse
 from news.models import Article
 from tests.news.factories import ArticleFactory, AttachmentFactory, CategoryFactory
 
-pytestmark = pytest.mark.django_db
+# Header and footer come from the cache, as on a running site (pages.chrome).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("warm_site_chrome")]
 
 # Queries per page: the navigation's categories, then the page's own.
 BUDGETS = {

@@ -2,10 +2,12 @@ import pytest
 from django.urls import reverse
 
 from organizations.models import County, Member, Organization
+from organizations.views import DIRECTORY_PAGE_SIZE, group_bounds
 from tests.news.factories import ArticleFactory
 from tests.organizations.factories import MemberFactory, OrganizationFactory
 
-pytestmark = pytest.mark.django_db
+# Header and footer come from the cache, as on a running site (pages.chrome).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("warm_site_chrome")]
 LIST_URL = reverse("organizations:organization-list")
 Kind = Organization.Kind
 
@@ -76,11 +78,11 @@ def test_junk_parameters_are_ignored_not_an_error(client, params):
 
 
 def test_paging_keeps_filters(client):
-    for number in range(35):
+    for number in range(DIRECTORY_PAGE_SIZE + 5):
         OrganizationFactory(name=f"恩施州测试学会{number:02d}", kind=Kind.SOCIETY)
     OrganizationFactory(name="利川市科学技术协会", kind=Kind.COUNTY)
     first = client.get(LIST_URL, {"kind": "society"})
-    assert len(first.context["organizations"]) == 30
+    assert len(first.context["organizations"]) == DIRECTORY_PAGE_SIZE
     assert "kind=society" in first.text and "page=2" in first.text
     second = client.get(LIST_URL, {"kind": "society", "page": 2})
     assert len(second.context["organizations"]) == 5
@@ -188,3 +190,31 @@ def test_organization_page_lists_the_honours_it_received(client):
     text = client.get(organization.get_absolute_url()).text
     assert "全国科技活动周及重大示范活动优秀单位" in text
     assert "别人的荣誉" not in text
+
+
+def test_the_association_itself_comes_first(client):
+    OrganizationFactory(name="恩施州茶叶学会", kind=Kind.SOCIETY)
+    OrganizationFactory(name="巴东县科技馆", kind=Kind.EDUCATION_BASE)
+    OrganizationFactory(name="鹤峰县科学技术协会", kind=Kind.COUNTY)
+    OrganizationFactory(name="恩施州科学技术协会", kind=Kind.PREFECTURE)
+    names = names_on(client.get(LIST_URL))
+    assert names[0] == "恩施州科学技术协会"
+    assert names.index("鹤峰县科学技术协会") < names.index("恩施州茶叶学会")
+
+
+def test_a_group_is_never_split_across_pages(client):
+    OrganizationFactory(name="恩施州科学技术协会", kind=Kind.PREFECTURE)
+    for number in range(DIRECTORY_PAGE_SIZE - 10):
+        OrganizationFactory(name=f"第{number:02d}镇科学技术协会", kind=Kind.TOWNSHIP)
+    for number in range(13):
+        OrganizationFactory(name=f"恩施州第{number:02d}学会", kind=Kind.SOCIETY)
+    first = names_on(client.get(LIST_URL))
+    second = names_on(client.get(LIST_URL, {"page": 2}))
+    assert not any("学会" in name for name in first)
+    assert len([name for name in second if "学会" in name]) == 13
+
+
+def test_page_bounds_fall_between_groups_unless_a_group_is_larger_than_a_page():
+    assert group_bounds([1, 8, 22, 13, 2], 40) == [(0, 31), (31, 46)]
+    assert group_bounds([5, 45, 3], 40) == [(0, 5), (5, 45), (45, 53)]
+    assert group_bounds([], 40) == []

@@ -14,7 +14,8 @@ from organizations.models import Organization
 from tests.awards.factories import AwardFactory, HonourFactory
 from tests.news.factories import ArticleFactory, CategoryFactory
 
-pytestmark = pytest.mark.django_db
+# Header and footer come from the cache, as on a running site (pages.chrome).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("warm_site_chrome")]
 
 # A small corpus of words that trip up segmenting search engines.
 CORPUS = {

@@ -98,6 +98,14 @@ PAYLOADS = [
     "<style>@import 'https://xss.example/x.css';</style>",
     "<style>body{background:url(javascript:alert(1))}</style>",
     '<p style="xss:expr/**/ession(alert(1))">x</p>',
+    # Styles the editor keeps (text-indent, colours, sizes) with hostile values.
+    '<p style="text-indent:2em;color:expression(alert(1))">x</p>',
+    '<p style="background-color:url(javascript:alert(1))">x</p>',
+    '<p style="text-indent:2em;background-image:url(https://xss.example/x.png)">x</p>',
+    '<span style="font-size:calc(1px + expression(alert(1)))">x</span>',
+    '<p style="color:red;}</style><script>alert(1)</script>">x</p>',
+    '<img src="/media/a.png" style="width:10px;height:expression(alert(1))">',
+    '<p style="line-height:2;position:fixed;top:0;left:0;width:100%;height:100%">x</p>',
     '<table background="javascript:alert(1)"><tr><td>x</td></tr></table>',
     # Broken and nested markup
     "<<img src=x onerror=alert(1)//<",
