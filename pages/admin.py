@@ -9,7 +9,6 @@ from django.utils.translation import gettext_lazy as _
 
 from kexie import guard
 from kexie.admin import StampedAdminMixin
-from pages.guard import LINK_FIELDS, PAGE_FIELDS, SETTINGS_FIELDS
 from pages.models import FriendLink, Page, SiteSettings
 
 SITE_SETTINGS_LOOK = ["site_name", "short_name", "emblem", "banner", "favicon"]
@@ -20,8 +19,6 @@ SITE_SETTINGS_FOOTER = [
 
 
 class SiteSettingsForm(guard.GuardedFormMixin, forms.ModelForm):
-    guarded_fields = SETTINGS_FIELDS
-
     class Meta:
         model = SiteSettings
         fields = [*SITE_SETTINGS_LOOK, *SITE_SETTINGS_FOOTER]
@@ -53,8 +50,6 @@ class SiteSettingsAdmin(guard.GuardedAdminMixin, admin.ModelAdmin):
 
 
 class FriendLinkForm(guard.GuardedFormMixin, forms.ModelForm):
-    guarded_fields = LINK_FIELDS
-
     class Meta:
         model = FriendLink
         fields = ["name", "url", "order", "is_shown"]
@@ -72,8 +67,6 @@ class FriendLinkAdmin(guard.GuardedAdminMixin, admin.ModelAdmin):
 
 
 class PageForm(guard.GuardedFormMixin, forms.ModelForm):
-    guarded_fields = PAGE_FIELDS
-
     class Meta:
         model = Page
         fields = ["title", "slug", "body", "order", "show_in_navigation", "is_published"]

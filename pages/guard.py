@@ -10,16 +10,6 @@ SETTINGS_FIELDS = [
     "icp_number", "public_security_number", "site_code",
 ]  # fmt: skip
 
-
-def _texts(fields):
-    def texts(obj):
-        return {str(obj._meta.get_field(name).verbose_name): getattr(obj, name) for name in fields}
-
-    return texts
-
-
-guard.register(Page, public=lambda: Page.objects.published(), texts=_texts(PAGE_FIELDS))
-guard.register(FriendLink, public=lambda: FriendLink.objects.shown(), texts=_texts(LINK_FIELDS))
-guard.register(
-    SiteSettings, public=lambda: SiteSettings.objects.all(), texts=_texts(SETTINGS_FIELDS)
-)
+guard.register(Page, PAGE_FIELDS, public=lambda: Page.objects.published())
+guard.register(FriendLink, LINK_FIELDS, public=lambda: FriendLink.objects.shown())
+guard.register(SiteSettings, SETTINGS_FIELDS)
