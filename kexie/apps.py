@@ -17,6 +17,14 @@ class KexieConfig(AppConfig):
         # Each app's guard module registers the public content the term guard watches.
         autodiscover_modules("guard")
         search.register_defaults()
+        self.register_public_pages()
+
+    def register_public_pages(self):
+        from kexie import pagecache
+        from kexie.models import BannedTerm
+
+        # A new or changed term must reach every cached page (they are rescanned).
+        pagecache.register(BannedTerm)
 
 
 class KexieStaticFilesConfig(StaticFilesConfig):

@@ -9,7 +9,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from kexie import guard
+from kexie import guard, pagecache
 from kexie.admin import ReadOnlyAdminMixin, StampedAdminMixin
 from news import services
 from news.models import Article, ArticleEvent, Attachment, Category
@@ -277,6 +277,7 @@ class ArticleAdmin(guard.GuardedAdminMixin, StampedAdminMixin, admin.ModelAdmin)
     @admin.action(description=_("Pin selected articles"), permissions=["publish"])
     def pin_selected(self, request, queryset):
         count = queryset.update(is_pinned=True)
+        pagecache.bump()  # update() sends no signal
         self.message_user(
             request,
             ngettext("%(n)d article pinned.", "%(n)d articles pinned.", count) % {"n": count},
@@ -285,6 +286,7 @@ class ArticleAdmin(guard.GuardedAdminMixin, StampedAdminMixin, admin.ModelAdmin)
     @admin.action(description=_("Unpin selected articles"), permissions=["publish"])
     def unpin_selected(self, request, queryset):
         count = queryset.update(is_pinned=False)
+        pagecache.bump()  # update() sends no signal
         self.message_user(
             request,
             ngettext("%(n)d article unpinned.", "%(n)d articles unpinned.", count) % {"n": count},
