@@ -162,6 +162,7 @@ class Entry:
     etag: str
     last_modified: float
     cache_control: str
+    last_modified_http: str = ""
     created: float = field(default_factory=now)
 
     @classmethod
@@ -172,6 +173,7 @@ class Entry:
         if len(body) >= GZIP_MIN_BYTES and not response.has_header("Content-Encoding"):
             if content_type.startswith(("text/", "application/rss", "application/xml")):
                 gzipped = gzip.compress(body, compresslevel=6, mtime=0)
+        modified = time.time()
         return cls(
             generation=generation,
             expires_at=expires_at,
@@ -182,7 +184,8 @@ class Entry:
             body=body,
             gzipped=gzipped,
             etag=f'W/"{hashlib.blake2b(body, digest_size=12).hexdigest()}"',
-            last_modified=time.time(),
+            last_modified=modified,
+            last_modified_http=formatdate(modified, usegmt=True),
             cache_control=cache_control,
         )
 
@@ -213,7 +216,7 @@ class Entry:
         response["Cache-Control"] = self.cache_control
         if self.status == 200:
             response["ETag"] = self.etag
-            response["Last-Modified"] = formatdate(self.last_modified, usegmt=True)
+            response["Last-Modified"] = self.last_modified_http
         if self.gzipped is not None:
             response["Vary"] = "Accept-Encoding"
 
