@@ -10,10 +10,12 @@ URLconf that adds two yardsticks, and runs ``wrk`` against:
 
 - the floor: a Django view returning fixed bytes, through the same middleware;
 - a plain Django view: one query and a template;
-- each public page *warm* (served from the page cache) and *cold* (every request
-  is a page never seen before: a unique junk query parameter per request makes
-  the page render, be scanned for banned terms, compressed and stored, as the
-  first request after an edit does);
+- each public page *warm* (served from the page cache), *edited* (an article is
+  saved every second during the run, so each app server renders the page anew
+  after each edit) and *cold* (every request is a page never seen before: a
+  unique junk query parameter per request makes the page render, be scanned
+  for banned terms, compressed and stored, as the first request after an edit
+  does);
 - site search over 20,000 articles (19,000 more are added for that row).
 
 It prints req/s, p50 and p99 and each row's ratio to the floor measured in the
@@ -277,13 +279,42 @@ def cold_script(directory):
     return str(path)
 
 
+class Editor(threading.Thread):
+    """Saves an article once a second (a real edit: signals, search index, generation)."""
+
+    def __init__(self, article):
+        super().__init__(daemon=True)
+        self.article = article
+        self.stop = threading.Event()
+        self.edits = 0
+
+    def run(self):
+        try:
+            while not self.stop.wait(1.0):
+                self.article.save()
+                self.edits += 1
+        finally:
+            connection.close()
+
+    def __enter__(self):
+        self.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stop.set()
+        self.join()
+
+
 def measure_round(server, urls, workdir):
     rows = []
+    edited = Article.objects.published().order_by("pk").last()
     floor_before = wrk(server.url("/bench/floor/"))
     rows.append(("plain view (1 query + template)", "", wrk(server.url("/bench/plain/"))))
     for name, path in urls.items():
         assert server.get(path)[0] == 200, path  # fills the cache
         rows.append((name, "warm", wrk(server.url(path))))
+        with Editor(edited):
+            rows.append((name, "edited/s", wrk(server.url(path))))
         rows.append((name, "cold", wrk(server.url(path), script=cold_script(workdir))))
     floor_after = wrk(server.url("/bench/floor/"))
     floor = {
@@ -361,6 +392,8 @@ def scan_costs(urls):
     """
     client = Client()
     repeats = 20
+    # As in production: one persistent connection, not one per request.
+    connection.settings_dict["CONN_MAX_AGE"] = None
     print("\n| page | render ms | HTML KB | banned-term scan ms | gzip ms | gzip KB |")
     print("|---|---:|---:|---:|---:|---:|")
     with override_settings(KEXIE_PAGE_CACHE_ENABLED=False):
