@@ -9,3 +9,7 @@ class AwardsConfig(AppConfig):
     def ready(self):
         # Awards builds on the directory: it adds its part to organization pages.
         from awards import organization_pages  # noqa: F401
+        from awards.models import Award, Honour
+        from kexie import pagecache
+
+        pagecache.register(Award, Honour)

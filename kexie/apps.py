@@ -24,6 +24,14 @@ class KexieConfig(AppConfig):
         autodiscover_modules("search")
         autodiscover_modules("figures")
         post_migrate.connect(_sync_figure_blocks, sender=self)
+        self.register_public_pages()
+
+    def register_public_pages(self):
+        from kexie import pagecache
+        from kexie.models import BannedTerm, FigureBlock
+
+        # A new or changed term must reach every cached page (they are rescanned).
+        pagecache.register(BannedTerm, FigureBlock)
 
 
 def _sync_figure_blocks(**kwargs):

@@ -71,6 +71,7 @@ class AuditEntry(models.Model):
         CONTENT = "content", _("Content review step")
         ACCOUNT = "account", _("Account or permission change")
         DENIED = "denied", _("Refused request")
+        PAGE_WITHHELD = "page_withheld", _("Public page withheld (banned term)")
 
     created_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
     action = models.CharField(_("action"), max_length=20, choices=Action.choices, db_index=True)

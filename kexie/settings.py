@@ -85,6 +85,7 @@ INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "kexie.pagecache.middleware.PublicPageMiddleware",
     "kexie.middleware.AreaCSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -176,6 +177,21 @@ else:
 # Sessions stay in the database (Django's default engine): every app server
 # reads the same rows, and signing in never depends on Redis being up.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
+# --- Public page cache (kexie.pagecache) --------------------------------------
+# Anonymous public pages are served from the default cache, invalidated on every
+# change of public content; see README "Page cache". Every public response is
+# scanned for banned terms before it leaves, cached or not.
+KEXIE_PAGE_CACHE_ENABLED = env.bool("KEXIE_PAGE_CACHE", default=True)
+# Longest life of an entry even without a change (changes invalidate at once).
+KEXIE_PAGE_CACHE_TIMEOUT = env.int("KEXIE_PAGE_CACHE_TIMEOUT", default=600)
+# What browsers and proxies may keep: short, revalidated with ETag / Last-Modified.
+KEXIE_PAGE_CACHE_MAX_AGE = env.int("KEXIE_PAGE_CACHE_MAX_AGE", default=10)
+KEXIE_PAGE_CACHE_STALE_WHILE_REVALIDATE = 30
+KEXIE_PAGE_CACHE_STALE_IF_ERROR = 86400
+KEXIE_PAGE_CACHE_LOCAL_ENTRIES = 1000
+# Never cached nor scanned: the back office, staff previews, files.
+KEXIE_PAGE_CACHE_EXCLUDED_PATHS = ["/admin/", "/news/preview/", "/static/", "/media/"]
 
 # --- Authentication and sessions ---------------------------------------------
 

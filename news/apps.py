@@ -8,4 +8,10 @@ class NewsConfig(AppConfig):
 
     def ready(self):
         # News builds on the directory: it adds its part to organization pages.
+        from kexie import pagecache
         from news import organization_pages  # noqa: F401
+        from news.models import Article, Attachment, Category
+
+        pagecache.register(
+            Category, Article, Attachment, next_change=Article.objects.next_scheduled_time
+        )

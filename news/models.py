@@ -4,8 +4,8 @@ from pathlib import PurePosixPath
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import models, transaction
-from django.db.models import F, Q
+from django.db import IntegrityError, models, transaction
+from django.db.models import F, Min, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
@@ -105,6 +105,24 @@ class ArticleQuerySet(models.QuerySet):
     def approved(self):
         """Rows carrying an approval, whether or not their publish time has come."""
         return self.exclude(approved_fingerprint="")
+
+    def next_scheduled_time(self):
+        """When the next scheduled article goes public (None: nothing scheduled)."""
+        return self.filter(
+            status=Article.Status.PUBLISHED, publish_at__gt=timezone.now()
+        ).aggregate(at=Min("publish_at"))["at"]
+
+    def count_view(self, pk):
+        """One reader's view of a public article; its new total, or None if it is not public.
+
+        One atomic ``UPDATE … SET view_count = view_count + 1`` and the same on
+        today's row, in one transaction: concurrent readers never lose a count.
+        """
+        with transaction.atomic():
+            if not self.published().filter(pk=pk).update(view_count=F("view_count") + 1):
+                return None
+            ArticleDailyView.objects.add_view(article_id=pk)
+        return self.filter(pk=pk).values_list("view_count", flat=True).first()
 
 
 class Article(StampedModel, SearchIndexedModel):
@@ -281,8 +299,9 @@ class Article(StampedModel, SearchIndexedModel):
 
     def count_view(self):
         """Add one view in the database, safe under concurrent requests."""
-        Article.objects.filter(pk=self.pk).update(view_count=F("view_count") + 1)
-        self.view_count += 1
+        total = Article.objects.count_view(self.pk)
+        if total is not None:
+            self.view_count = total
 
     def _update_thumbnail(self):
         if not self.cover:
@@ -485,3 +504,39 @@ class ArticleEvent(models.Model):
 
     def __str__(self):
         return f"{self.article} · {self.get_action_display()}"
+
+
+class ArticleDailyViewQuerySet(models.QuerySet):
+    def add_view(self, *, article_id, date=None):
+        date = date or timezone.localdate()
+        if self.filter(article_id=article_id, date=date).update(views=F("views") + 1):
+            return
+        try:
+            with transaction.atomic():
+                self.create(article_id=article_id, date=date, views=1)
+        except IntegrityError:
+            # Another reader created today's row first: count on it.
+            self.filter(article_id=article_id, date=date).update(views=F("views") + 1)
+
+
+class ArticleDailyView(models.Model):
+    """Views of one article on one day (local time), for reading statistics."""
+
+    article = models.ForeignKey(
+        Article, verbose_name=_("article"), related_name="daily_views", on_delete=models.CASCADE
+    )
+    date = models.DateField(_("date"))
+    views = models.PositiveIntegerField(_("views"), default=0)
+
+    objects = ArticleDailyViewQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("daily views")
+        verbose_name_plural = _("daily views")
+        ordering = ["-date", "article"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "date"], name="article_daily_view_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.article_id} {self.date:%Y-%m-%d}: {self.views}"

@@ -1,14 +1,17 @@
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.db.models import F, Q, Window
 from django.db.models.functions import RowNumber
-from django.http import Http404
+from django.http import Http404, HttpResponseForbidden, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView, TemplateView
 
 from kexie.downloads import protected_file_response
+from kexie.useragents import is_bot
 from kexie.views import PaginatedListMixin
 from news import tamper
 from news.models import Article, Attachment, Category
@@ -90,11 +93,6 @@ class ArticleDetailView(DetailView):
             .prefetch_related("attachments")
         )
 
-    def get_object(self, queryset=None):
-        article = super().get_object(queryset)
-        article.count_view()
-        return article
-
     def get_context_data(self, **kwargs):
         return super().get_context_data(**self.neighbours(self.object), **kwargs)
 
@@ -139,3 +137,25 @@ def attachment_download(request, pk):
     return protected_file_response(
         attachment.file, filename=attachment.original_name, public=article.is_public
     )
+
+
+@csrf_exempt  # it only counts; a cross-site page cannot make it do anything else
+@require_POST
+@never_cache
+def article_views(request, pk):
+    """Counts one reading of an article; static/js/site.js calls it from the article page.
+
+    Counting apart from the page lets the page itself be cached. The answer is
+    the current total, which the page shows. Obvious bots and requests made by
+    other sites are not counted; HEAD and staff previews never call this.
+    """
+    if request.headers.get("Sec-Fetch-Site") == "cross-site":
+        return HttpResponseForbidden()
+    if is_bot(request.headers.get("User-Agent", "")):
+        views = Article.objects.published().filter(pk=pk).values_list("view_count", flat=True)
+        total = views.first()
+    else:
+        total = Article.objects.count_view(pk)
+    if total is None:
+        raise Http404
+    return JsonResponse({"views": total})

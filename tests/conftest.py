@@ -28,6 +28,26 @@ def _isolated_media(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _fresh_page_cache():
+    # Cached pages live in process memory and outlast each test's rolled-back data.
+    from kexie import pagecache
+
+    pagecache.clear()
+    yield
+    pagecache.clear()
+
+
+@pytest.fixture
+def render_every_request(settings):
+    """Query budgets count what rendering a page costs: no page comes from the cache.
+
+    The first request after a change also loads the banned-term list for the
+    response scan, once per content generation: a test warms that up first.
+    """
+    settings.KEXIE_PAGE_CACHE_ENABLED = False
+
+
 @pytest.fixture
 def make_staff(django_user_model):
     """A staff user holding exactly the given permissions ("app.codename")."""

@@ -1,6 +1,7 @@
 /* The little JavaScript the public site needs: 关怀模式 (care mode), the article text-size
-   switch and print. Loaded in <head> without defer so the remembered care mode is on <html>
-   before the page paints; the page's HTML is the same for everyone (it may be cached). */
+   switch, print, and counting a reading (the page itself may come from the cache). Loaded
+   in <head> without defer so the remembered care mode is on <html> before the page paints;
+   the page's HTML is the same for everyone (it may be cached). */
 ;(() => {
   const root = document.documentElement
   const CARE_KEY = "kexie-care-mode"
@@ -56,9 +57,22 @@
     })
   }
 
+  function countReading() {
+    const counted = document.querySelector("[data-count-url]")
+    if (!counted || !window.fetch) return
+    fetch(counted.dataset.countUrl, { method: "POST", credentials: "same-origin", keepalive: true })
+      .then((response) => (response.ok ? response.json() : null))
+      .then((data) => {
+        const shown = document.querySelector("[data-view-count]")
+        if (data && shown) shown.textContent = String(data.views)
+      })
+      .catch(() => {})
+  }
+
   function ready() {
     setupCareMode()
     setupFontSize()
+    countReading()
     document.querySelectorAll("[data-print]").forEach((button) => {
       button.addEventListener("click", () => window.print())
     })
