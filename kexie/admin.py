@@ -1,12 +1,67 @@
 from django.contrib import admin
+from django.contrib.admin.templatetags import admin_list
 from django.contrib.auth import get_user_model
-from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group
+from django.templatetags.static import static
+from django.utils.html import format_html
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
+from kexie.accounts import axes_admin
+from kexie.accounts.names import person_column
 from kexie.models import AuditEntry, BannedTerm
 
 
+def _boolean_icon(field_val):
+    # Django writes the Python value ("True", "False") into the icon's alt text,
+    # which screen readers speak; staff should hear 是/否.
+    icon = {True: "yes", False: "no", None: "unknown"}[field_val]
+    label = {True: _("Yes"), False: _("No"), None: _("Unknown")}[field_val]
+    return format_html('<img src="{}" alt="{}">', static(f"admin/img/icon-{icon}.svg"), label)
+
+
+admin_list._boolean_icon = _boolean_icon
+axes_admin.register()
+
+
+class HideLinkRowsMixin:
+    """Delete confirmations list the hidden rows linking users, groups and
+    permissions ("User_groups object (1)"), which staff never see anywhere else
+    and which go with the object anyway: leave them out."""
+
+    def get_deleted_objects(self, objs, request):
+        to_delete, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        links = [
+            field.remote_field.through._meta
+            for model in (get_user_model(), Group)
+            for field in model._meta.many_to_many
+        ]
+        prefixes = tuple(f"{capfirst(opts.verbose_name)}: " for opts in links)
+        plurals = {str(opts.verbose_name_plural) for opts in links}
+
+        def keep(items):
+            kept = []
+            for item in items:
+                if isinstance(item, list):
+                    nested = keep(item)
+                    if nested:
+                        kept.append(nested)
+                elif not str(item).startswith(prefixes):
+                    kept.append(item)
+            return kept
+
+        model_count = {key: n for key, n in model_count.items() if str(key) not in plurals}
+        return keep(to_delete), model_count, perms_needed, protected
+
+
 class StampedAdminMixin:
-    """Record who created and who last changed an object."""
+    """Record who created and who last changed an object, and show them by name
+    (read-only fields ``created_by_name`` and ``updated_by_name``)."""
+
+    created_by_name = person_column("created_by", _lazy("created by"))
+    updated_by_name = person_column("updated_by", _lazy("updated by"))
 
     def save_model(self, request, obj, form, change):
         if not change and hasattr(obj, "created_by_id"):
@@ -31,7 +86,7 @@ class ReadOnlyAdminMixin:
 
 @admin.register(AuditEntry)
 class AuditEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ["created_at", "action", "username", "user", "ip_address", "target"]
+    list_display = ["created_at", "action", "username", "person", "ip_address", "target"]
     list_filter = [
         "action",
         ("user", admin.RelatedOnlyFieldListFilter),
@@ -41,8 +96,10 @@ class AuditEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     search_fields = ["username", "target", "ip_address"]
     date_hierarchy = "created_at"
     show_full_result_count = False
-    fields = ["created_at", "action", "user", "username", "ip_address", "target", "details"]
+    fields = ["created_at", "action", "person", "username", "ip_address", "target", "details"]
     readonly_fields = fields
+
+    person = person_column("user", _lazy("user"))
 
 
 @admin.register(BannedTerm)
@@ -57,7 +114,7 @@ class BannedTermAdmin(admin.ModelAdmin):
 User = get_user_model()
 
 
-class KexieUserAdmin(UserAdmin):
+class KexieUserAdmin(HideLinkRowsMixin, UserAdmin):
     """Site admins manage accounts and their groups; only superusers grant single
     permissions or superuser status, so no one can raise themselves above their role."""
 
@@ -78,3 +135,11 @@ class KexieUserAdmin(UserAdmin):
 if admin.site.is_registered(User):
     admin.site.unregister(User)
 admin.site.register(User, KexieUserAdmin)
+
+
+class KexieGroupAdmin(HideLinkRowsMixin, GroupAdmin):
+    pass
+
+
+admin.site.unregister(Group)
+admin.site.register(Group, KexieGroupAdmin)

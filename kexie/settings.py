@@ -64,7 +64,7 @@ THIRD_PARTY_APPS = [
     "ckeditor",
     "django_filters",
     "import_export",
-    "axes",
+    "kexie.apps.KexieAxesConfig",  # axes, with a Chinese section name
     "csp",
 ]
 LOCAL_APPS = [

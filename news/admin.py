@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from kexie import guard
+from kexie.accounts.names import person_column
 from kexie.admin import ReadOnlyAdminMixin, StampedAdminMixin
 from news import services
 from news.models import Article, ArticleEvent, Attachment, Category
@@ -71,10 +72,12 @@ class AttachmentInline(admin.TabularInline):
 class ArticleEventInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = ArticleEvent
     extra = 0
-    fields = ["created_at", "action", "from_status", "to_status", "user", "comment"]
+    fields = ["created_at", "action", "from_status", "to_status", "person", "comment"]
     readonly_fields = fields
     verbose_name_plural = _("review history")
     can_delete = False
+
+    person = person_column("user", _("user"))
 
 
 class ArticleAdminForm(guard.GuardedFormMixin, forms.ModelForm):
@@ -143,9 +146,9 @@ class ArticleAdmin(guard.GuardedAdminMixin, StampedAdminMixin, admin.ModelAdmin)
         "status",
         "view_count",
         "created_at",
-        "created_by",
+        "created_by_name",
         "updated_at",
-        "updated_by",
+        "updated_by_name",
     ]
     inlines = [AttachmentInline, ArticleEventInline]
     actions = ["publish_selected", "withdraw_selected", "pin_selected", "unpin_selected"]
@@ -159,7 +162,13 @@ class ArticleAdmin(guard.GuardedAdminMixin, StampedAdminMixin, admin.ModelAdmin)
             _("Record"),
             {
                 "classes": ["collapse"],
-                "fields": ["view_count", "created_at", "created_by", "updated_at", "updated_by"],
+                "fields": [
+                    "view_count",
+                    "created_at",
+                    "created_by_name",
+                    "updated_at",
+                    "updated_by_name",
+                ],
             },
         ),
     ]
@@ -299,13 +308,15 @@ class ArticleEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         "action",
         "from_status",
         "to_status",
-        "user",
+        "person",
         "comment",
     ]
     list_filter = ["action", "created_at"]
     list_select_related = ["article", "user"]
-    search_fields = ["article__title", "comment", "user__username"]
+    search_fields = ["article__title", "comment", "user__username", "user__first_name"]
     date_hierarchy = "created_at"
+
+    person = person_column("user", _("user"))
 
     def has_view_permission(self, request, obj=None):
         return request.user.has_perm("news.view_articleevent") or request.user.has_perm(

@@ -1,5 +1,6 @@
 from django import template
 
+from kexie.accounts.names import display_name
 from kexie.richtext import render_html
 
 register = template.Library()
@@ -17,3 +18,9 @@ def page_url(context, page_number):
     query = context["request"].GET.copy()
     query["page"] = page_number
     return f"?{query.urlencode()}"
+
+
+@register.filter
+def person(user):
+    """A user as staff know them: their name, else their user name."""
+    return display_name(user)
