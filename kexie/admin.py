@@ -9,9 +9,10 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from kexie.accounts import axes_admin
-from kexie.accounts.names import person_column
-from kexie.models import AuditEntry, BannedTerm
+from kexie.accounts import axes_admin, services
+from kexie.accounts.forms import KexieAdminAuthenticationForm, StaffCreationForm
+from kexie.accounts.names import display_name, person_column
+from kexie.models import AuditEntry, BannedTerm, StaffProfile
 
 
 def _boolean_icon(field_val):
@@ -114,9 +115,62 @@ class BannedTermAdmin(admin.ModelAdmin):
 User = get_user_model()
 
 
+class StaffProfileInline(admin.StackedInline):
+    model = StaffProfile
+    fields = ["organization"]
+    autocomplete_fields = ["organization"]
+    can_delete = False
+
+
 class KexieUserAdmin(HideLinkRowsMixin, UserAdmin):
     """Site admins manage accounts and their groups; only superusers grant single
-    permissions or superuser status, so no one can raise themselves above their role."""
+    permissions or superuser status, so no one can raise themselves above their role.
+    A new staff member is made in one form (name, user name, password, roles,
+    organization); a role implies staff status (kexie.accounts.signals)."""
+
+    add_form = StaffCreationForm
+    add_fieldsets = [
+        (
+            None,
+            {
+                "classes": ["wide"],
+                "fields": [
+                    "full_name",
+                    "username",
+                    "password1",
+                    "password2",
+                    "roles",
+                    "organization",
+                ],
+            },
+        ),
+    ]
+    list_display = ["username", "name", "organization", "is_staff", "is_active", "last_login"]
+    list_select_related = ["staff_profile__organization"]
+    search_fields = ["username", "first_name", "last_name", "email"]
+
+    @admin.display(description=_lazy("full name"), ordering="first_name")
+    def name(self, user):
+        return display_name(user)
+
+    @admin.display(description=_lazy("organization"))
+    def organization(self, user):
+        profile = getattr(user, "staff_profile", None)
+        return (profile and profile.organization) or ""
+
+    def get_inlines(self, request, obj):
+        return [StaffProfileInline] if obj is not None else []
+
+    def save_model(self, request, obj, form, change):
+        if change or not isinstance(form, StaffCreationForm):
+            return super().save_model(request, obj, form, change)
+        services.create_staff(
+            user=obj,
+            full_name=form.cleaned_data["full_name"],
+            password=form.cleaned_data["password1"],
+            roles=form.cleaned_data["roles"],
+            organization=form.cleaned_data["organization"],
+        )
 
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))
@@ -141,5 +195,6 @@ class KexieGroupAdmin(HideLinkRowsMixin, GroupAdmin):
     pass
 
 
+admin.site.login_form = KexieAdminAuthenticationForm
 admin.site.unregister(Group)
 admin.site.register(Group, KexieGroupAdmin)

@@ -14,10 +14,12 @@ class KexieConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         from kexie import search
+        from kexie.accounts import signals as account_signals
         from kexie.accounts.permissions import translate_permission_names
         from kexie.audit import signals
 
         signals.connect()
+        account_signals.connect()
         # Each app's guard module registers the public content the term guard watches.
         autodiscover_modules("guard")
         search.register_defaults()

@@ -179,3 +179,31 @@ class SearchEntry(models.Model):
 
     def __str__(self):
         return f"{self.kind} {self.object_id}"
+
+
+class StaffProfile(models.Model):
+    """What an account needs beyond Django's user: the organization a staff member
+    works for (a county association, a society …), where that applies."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        related_name="staff_profile",
+        on_delete=models.CASCADE,
+    )
+    organization = models.ForeignKey(
+        "organizations.Organization",
+        verbose_name=_("organization"),
+        related_name="staff_profiles",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        help_text=_("The organization this person works for, if it is not the association."),
+    )
+
+    class Meta:
+        verbose_name = _("staff profile")
+        verbose_name_plural = _("staff profiles")
+
+    def __str__(self):
+        return str(self.user)
