@@ -69,7 +69,6 @@ class HonourAdmin(ExportAdminMixin, guard.GuardedAdminMixin, StampedAdminMixin, 
     form = HonourAdminForm
     export_columns = HONOUR_COLUMNS
     export_permission = "awards.export_honour"
-    export_filename = "honours"
     change_list_template = "admin/awards/honour/change_list.html"
     list_display = [
         "recipient_display",

@@ -5,6 +5,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpResponseRedirect
+from django.template.defaultfilters import filesizeformat
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -65,8 +66,12 @@ class AttachmentInline(admin.TabularInline):
     model = Attachment
     formset = GuardedAttachmentFormSet
     extra = 1
-    fields = ["title", "file", "order", "original_name", "size"]
-    readonly_fields = ["original_name", "size"]
+    fields = ["title", "file", "order", "original_name", "size_display"]
+    readonly_fields = ["original_name", "size_display"]
+
+    @admin.display(description=_("size"), ordering="size")
+    def size_display(self, attachment):
+        return filesizeformat(attachment.size) if attachment.size else ""
 
 
 class ArticleEventInline(ReadOnlyAdminMixin, admin.TabularInline):

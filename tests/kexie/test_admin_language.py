@@ -32,7 +32,7 @@ from tests.organizations.factories import MemberFactory
 
 # Names of formats, products and keys staff meet as such, not as English.
 ALLOWED_WORDS = {
-    *("RSS", "CSV", "Excel", "XLSX", "PDF", "URL", "ID", "IP", "kexie", "HTML", "MB"),
+    *("RSS", "CSV", "Excel", "XLSX", "PDF", "URL", "ID", "IP", "kexie", "HTML", "KB", "MB", "GB"),
     *("Word", "PowerPoint", "WPS", "ZIP", "JPEG", "PNG", "GIF", "WebP"),
     *("Control", "Command", "Mac"),  # keyboard keys, as Django's Chinese help text names them
 }
