@@ -10,7 +10,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from kexie.accounts import axes_admin, services
-from kexie.accounts.forms import KexieAdminAuthenticationForm, StaffCreationForm
+from kexie.accounts.forms import (
+    KexieAdminAuthenticationForm,
+    StaffChangeForm,
+    StaffCreationForm,
+)
 from kexie.accounts.names import display_name, person_column
 from kexie.models import AuditEntry, BannedTerm, StaffProfile
 
@@ -129,6 +133,14 @@ class KexieUserAdmin(HideLinkRowsMixin, UserAdmin):
     organization); a role implies staff status (kexie.accounts.signals)."""
 
     add_form = StaffCreationForm
+    form = StaffChangeForm
+    # One 姓名 field (first_name) instead of Django's given name and family name.
+    fieldsets = [
+        (fields_name, {**options, "fields": ["first_name", "email"]})
+        if "first_name" in options["fields"]
+        else (fields_name, options)
+        for fields_name, options in UserAdmin.fieldsets
+    ]
     add_fieldsets = [
         (
             None,

@@ -1,6 +1,6 @@
 from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
-from django.contrib.auth.forms import UserCreationForm
+from django.contrib.auth.forms import UserChangeForm, UserCreationForm
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -30,6 +30,15 @@ class StaffCreationForm(UserCreationForm):
 
     class Meta(UserCreationForm.Meta):
         fields = ["full_name", "username"]
+
+
+class StaffChangeForm(UserChangeForm):
+    """Django's account form, with the one 姓名 field the creation form fills."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "first_name" in self.fields:
+            self.fields["first_name"].label = _("full name")
 
 
 class KexieAdminAuthenticationForm(AdminAuthenticationForm):

@@ -139,3 +139,13 @@ def test_audit_log_names_the_person_changed(client, site_admin, django_user_mode
     client.force_login(site_admin)
     page = client.get(reverse("admin:kexie_auditentry_changelist")).content.decode()
     assert "王小编（bianji03）" in page
+
+
+def test_account_form_has_one_full_name_field(client, site_admin, django_user_model):
+    user = django_user_model.objects.create_user(username="bianji04", first_name="赵小编")
+    client.force_login(site_admin)
+    page = client.get(reverse("admin:auth_user_change", args=[user.pk])).content.decode()
+    assert 'name="first_name"' in page and 'name="last_name"' not in page
+    assert "姓名" in page
+    changelist = client.get(reverse("admin:auth_user_changelist")).content.decode()
+    assert "赵小编" in changelist
