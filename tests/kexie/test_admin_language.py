@@ -19,7 +19,7 @@ from urllib.parse import urljoin
 import pytest
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
@@ -290,3 +290,14 @@ def test_the_checker_sees_english(client):
     assert english_in('<a title="Locked Out">是</a>')
     assert english_in("<td>2026-01-01 08:00:00.123456</td>")
     assert not english_in("<script>var x = 'English';</script><p>导出 CSV</p>")
+
+
+@pytest.mark.django_db
+def test_permission_names_are_chinese_in_the_database():
+    # Stored when migrate created them; the group and user forms list these names.
+    names = dict(Permission.objects.values_list("codename", "name"))
+    assert names["publish_article"] == "可以发布、退回和撤回文章"
+    assert names["export_member"] == "可以导出会员个人信息"
+    assert names["add_article"] == "可以增加文章"
+    assert names["view_accessattempt"] == "可以查看登录失败计数"
+    assert not [name for name in names.values() if name.startswith("Can ")]
