@@ -94,7 +94,9 @@ class AuditEntry(models.Model):
         ordering = ["-created_at", "-id"]
 
     def __str__(self):
-        return f"{self.created_at:%Y-%m-%d %H:%M:%S} {self.get_action_display()} {self.username}"
+        # In Asia/Shanghai, as every time staff read.
+        when = timezone.localtime(self.created_at)
+        return f"{when:%Y-%m-%d %H:%M:%S} {self.get_action_display()} {self.username}"
 
 
 class BannedTerm(models.Model):

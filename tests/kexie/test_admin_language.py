@@ -301,3 +301,20 @@ def test_permission_names_are_chinese_in_the_database():
     assert names["add_article"] == "可以增加文章"
     assert names["view_accessattempt"] == "可以查看登录失败计数"
     assert not [name for name in names.values() if name.startswith("Can ")]
+
+
+@pytest.mark.django_db
+def test_times_staff_read_are_shanghai_time_without_microseconds(client, superuser):
+    client.force_login(superuser)  # first: a sign-in clears lockout records
+    moment = datetime.datetime(2022, 12, 17, 1, 53, 3, 123456, tzinfo=datetime.UTC)
+    entry = AuditEntry.objects.create(action=AuditEntry.Action.LOGIN, created_at=moment)
+    attempt = AccessAttempt.objects.create(
+        username="editor", ip_address="10.0.0.1", user_agent="浏览器", failures_since_start=1
+    )
+    AccessAttempt.objects.filter(pk=attempt.pk).update(attempt_time=moment)
+    attempt.refresh_from_db()
+    assert str(entry).startswith("2022-12-17 09:53:03 ")
+    assert "2022-12-17 09:53:03" in str(attempt)
+    page = client.get(reverse("admin:axes_accessattempt_delete", args=[attempt.pk]))
+    assert "2022-12-17 09:53:03" in page.content.decode()
+    assert english_in(page.content.decode()) == []
