@@ -65,7 +65,6 @@ class HonourAdmin(ExportAdminMixin, guard.GuardedAdminMixin, StampedAdminMixin, 
     form = HonourAdminForm
     export_columns = HONOUR_COLUMNS
     export_permission = "awards.export_honour"
-    export_filename = "honours"
     change_list_template = "admin/awards/honour/change_list.html"
     list_display = [
         "recipient_display",
@@ -98,7 +97,13 @@ class HonourAdmin(ExportAdminMixin, guard.GuardedAdminMixin, StampedAdminMixin, 
     # Member and organization use autocomplete when the organizations admin offers
     # search (see get_autocomplete_fields); raw ids are the fallback until then.
     raw_id_fields = ["member", "organization"]
-    readonly_fields = ["recipient_key", "created_at", "created_by", "updated_at", "updated_by"]
+    readonly_fields = [
+        "recipient_key",
+        "created_at",
+        "created_by_name",
+        "updated_at",
+        "updated_by_name",
+    ]
     fieldsets = [
         (None, {"fields": ["award", "year"]}),
         (
@@ -119,7 +124,13 @@ class HonourAdmin(ExportAdminMixin, guard.GuardedAdminMixin, StampedAdminMixin, 
         (
             _("Record"),
             {
-                "fields": ["recipient_key", "created_at", "created_by", "updated_at", "updated_by"],
+                "fields": [
+                    "recipient_key",
+                    "created_at",
+                    "created_by_name",
+                    "updated_at",
+                    "updated_by_name",
+                ],
                 "classes": ["collapse"],
             },
         ),

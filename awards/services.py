@@ -117,7 +117,10 @@ def _check_duplicates(lines, *, award, year, individual):
     seen = {}
     for line in lines:
         if not line.name:
-            line.errors.append(_("The line has no name."))
+            # A person has a 姓名, a unit a 名称: say which is missing.
+            line.errors.append(
+                _("The line has no full name.") if individual else _("The line has no name.")
+            )
             continue
         if individual:
             line.key = recipient_key_for(person_name=line.name, employer=line.employer)

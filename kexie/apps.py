@@ -1,3 +1,4 @@
+from axes.apps import AppConfig as AxesAppConfig
 from django.apps import AppConfig
 from django.contrib.admin import apps as admin_apps
 from django.contrib.staticfiles.apps import StaticFilesConfig
@@ -13,10 +14,15 @@ class KexieConfig(AppConfig):
 
     def ready(self):
         from kexie.accounts import privilege
+        from kexie.accounts import signals as account_signals
+        from kexie.accounts.permissions import translate_permission_names
         from kexie.audit import signals
 
         signals.connect()
+        account_signals.connect()
         privilege.connect()
+        # After auth's own receiver (its app is ready first) has created them.
+        post_migrate.connect(translate_permission_names, dispatch_uid="kexie_permission_names")
         # Each app registers, in its own modules, the public content the term guard
         # watches (guard.py), what the site search finds (search.py) and the blocks of
         # 数说科协 (figures.py): shared code never imports an app.
@@ -50,3 +56,8 @@ class KexieAdminConfig(admin_apps.AdminConfig):
     default = False
     # Every model admin refuses lookups its list filters do not offer (kexie.admin_site).
     default_site = "kexie.admin_site.KexieAdminSite"
+
+
+class KexieAxesConfig(AxesAppConfig):
+    # axes names its admin section "Axes"; staff know it as the sign-in lockouts.
+    verbose_name = _("Sign-in lockouts")

@@ -63,4 +63,8 @@ def apply_fragments():
     po.metadata["Content-Type"] = "text/plain; charset=UTF-8"
     po.save()
     po.save_as_mofile(str(CATALOG.with_suffix(".mo")))
+    # Hand-kept JavaScript strings Django's own catalog lacks (see the file).
+    javascript = CATALOG.with_name("djangojs.po")
+    if javascript.exists():
+        polib.pofile(str(javascript)).save_as_mofile(str(javascript.with_suffix(".mo")))
     return [entry.msgid for entry in po.untranslated_entries()]

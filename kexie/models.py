@@ -96,7 +96,9 @@ class AuditEntry(models.Model):
         ordering = ["-created_at", "-id"]
 
     def __str__(self):
-        return f"{self.created_at:%Y-%m-%d %H:%M:%S} {self.get_action_display()} {self.username}"
+        # In Asia/Shanghai, as every time staff read.
+        when = timezone.localtime(self.created_at)
+        return f"{when:%Y-%m-%d %H:%M:%S} {self.get_action_display()} {self.username}"
 
 
 class BannedTerm(models.Model):
@@ -206,3 +208,31 @@ class FigureBlock(models.Model):
 
         block = figures.get(self.key)
         return str(block.title) if block else self.key
+
+
+class StaffProfile(models.Model):
+    """What an account needs beyond Django's user: the organization a staff member
+    works for (a county association, a society …), where that applies."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        related_name="staff_profile",
+        on_delete=models.CASCADE,
+    )
+    organization = models.ForeignKey(
+        "organizations.Organization",
+        verbose_name=_("organization"),
+        related_name="staff_profiles",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        help_text=_("The organization this person works for, if it is not the association."),
+    )
+
+    class Meta:
+        verbose_name = _("staff profile")
+        verbose_name_plural = _("staff profiles")
+
+    def __str__(self):
+        return str(self.user)

@@ -67,7 +67,7 @@ THIRD_PARTY_APPS = [
     "ckeditor",
     "django_filters",
     "import_export",
-    "axes",
+    "kexie.apps.KexieAxesConfig",  # axes, with a Chinese section name
     "csp",
     # Two-factor sign-in (kexie.accounts.twofactor): TOTP apps and recovery codes.
     "django_otp",

@@ -5,6 +5,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -12,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from kexie import guard
+from kexie.accounts.names import person_column
 from kexie.admin import ReadOnlyAdminMixin, StampedAdminMixin
 from news import diff, services
 from news.models import Article, ArticleEvent, ArticleRevision, Attachment, Category
@@ -66,8 +68,12 @@ class AttachmentInline(admin.TabularInline):
     model = Attachment
     formset = GuardedAttachmentFormSet
     extra = 1
-    fields = ["title", "file", "order", "original_name", "size"]
-    readonly_fields = ["original_name", "size"]
+    fields = ["title", "file", "order", "original_name", "size_display"]
+    readonly_fields = ["original_name", "size_display"]
+
+    @admin.display(description=_("size"), ordering="size")
+    def size_display(self, attachment):
+        return filesizeformat(attachment.size) if attachment.size else ""
 
     # Attachments are public at once: on a published article only a reviewer changes them.
     def _locked(self, request, obj):
@@ -90,10 +96,12 @@ class AttachmentInline(admin.TabularInline):
 class ArticleEventInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = ArticleEvent
     extra = 0
-    fields = ["created_at", "action", "from_status", "to_status", "user", "comment"]
+    fields = ["created_at", "action", "from_status", "to_status", "person", "comment"]
     readonly_fields = fields
     verbose_name_plural = _("review history")
     can_delete = False
+
+    person = person_column("user", _("user"))
 
 
 class ArticleAdminForm(guard.GuardedFormMixin, forms.ModelForm):
@@ -179,9 +187,9 @@ class ArticleAdmin(guard.GuardedAdminMixin, StampedAdminMixin, admin.ModelAdmin)
         "pending_change",
         "view_count",
         "created_at",
-        "created_by",
+        "created_by_name",
         "updated_at",
-        "updated_by",
+        "updated_by_name",
     ]
     inlines = [AttachmentInline, ArticleEventInline]
     actions = ["publish_selected", "withdraw_selected", "pin_selected", "unpin_selected"]
@@ -198,7 +206,13 @@ class ArticleAdmin(guard.GuardedAdminMixin, StampedAdminMixin, admin.ModelAdmin)
             _("Record"),
             {
                 "classes": ["collapse"],
-                "fields": ["view_count", "created_at", "created_by", "updated_at", "updated_by"],
+                "fields": [
+                    "view_count",
+                    "created_at",
+                    "created_by_name",
+                    "updated_at",
+                    "updated_by_name",
+                ],
             },
         ),
     ]
@@ -487,13 +501,15 @@ class ArticleEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         "action",
         "from_status",
         "to_status",
-        "user",
+        "person",
         "comment",
     ]
     list_filter = ["action", "created_at"]
     list_select_related = ["article", "user"]
-    search_fields = ["article__title", "comment", "user__username"]
+    search_fields = ["article__title", "comment", "user__username", "user__first_name"]
     date_hierarchy = "created_at"
+
+    person = person_column("user", _("user"))
 
     def has_view_permission(self, request, obj=None):
         return request.user.has_perm("news.view_articleevent") or request.user.has_perm(

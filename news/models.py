@@ -19,6 +19,11 @@ from news import integrity
 
 SUMMARY_LENGTH = 120
 THUMBNAIL_SIZE = (480, 320)
+# Site self-check defaults by the kind of category its name tells (Category.update_threshold).
+NOTICE_WORDS = ("通知", "公告", "公示", "政策", "文件")
+NEWS_WORDS = ("动态", "要闻", "新闻", "工作", "资讯", "活动")
+NOTICE_UPDATE_DAYS = 180
+NEWS_UPDATE_DAYS = 14
 
 
 class Category(models.Model):
@@ -50,6 +55,16 @@ class Category(models.Model):
         default=False,
         help_text=_("List this category's latest articles on the home page."),
     )
+    update_within_days = models.PositiveSmallIntegerField(
+        _("update within (days)"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "The site self-check reports the category when nothing new was published for this "
+            "many days. Left empty: 180 for notices and announcements, 14 for news; 0 never "
+            "reports it."
+        ),
+    )
 
     class Meta:
         verbose_name = _("category")
@@ -66,6 +81,21 @@ class Category(models.Model):
 
     def get_absolute_url(self):
         return reverse("news:category", kwargs={"slug": self.slug})
+
+    def update_threshold(self):
+        """Days without news after which the category counts as not kept up, or None.
+
+        The inspection rules for government-style sites: news and work updates
+        (动态、要闻) within two weeks, notices and announcements (通知公告) within
+        six months. Other categories (an about page, say) are not checked.
+        """
+        if self.update_within_days is not None:
+            return self.update_within_days or None
+        if any(word in self.name for word in NOTICE_WORDS):
+            return NOTICE_UPDATE_DAYS
+        if any(word in self.name for word in NEWS_WORDS):
+            return NEWS_UPDATE_DAYS
+        return None
 
     def clean(self):
         if self.parent_id and self.parent_id == self.pk:

@@ -74,7 +74,6 @@ class OrganizationAdmin(ExportAdminMixin, guard.GuardedAdminMixin, admin.ModelAd
 
     export_columns = ORGANIZATION_COLUMNS
     export_permission = EXPORT_PERMISSION
-    export_filename = "organizations"
 
     def get_queryset(self, request):
         return with_member_counts(super().get_queryset(request))
@@ -148,7 +147,6 @@ class MemberAdmin(ExportAdminMixin, admin.ModelAdmin):
 
     export_columns = MEMBER_COLUMNS
     export_permission = EXPORT_PERMISSION
-    export_filename = "members"
 
     def get_urls(self):
         return [

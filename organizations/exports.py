@@ -12,7 +12,7 @@ from organizations.models import County, Member, Organization
 MEMBER_COLUMNS = (
     Column(_("organization"), "organization__name"),
     Column(_("membership number"), "membership_number"),
-    Column(_("name"), "name"),
+    Column(_("full name"), "name"),
     Column(_("gender"), "gender", dict(Member.Gender.choices)),
     Column(_("birth date"), "birth_date"),
     Column(_("joined"), "joined_on"),

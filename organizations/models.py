@@ -206,7 +206,7 @@ class Member(models.Model):
         LAPSED = "lapsed", _("Lapsed")
         LEFT = "left", _("Left")
 
-    name = models.CharField(_("name"), max_length=50, db_index=True)
+    name = models.CharField(_("full name"), max_length=50, db_index=True)
     gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices, blank=True)
     birth_date = models.DateField(
         _("birth date"), null=True, blank=True, validators=[not_in_future]

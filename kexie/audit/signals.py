@@ -8,12 +8,16 @@ The acting user and address come from the request being handled, if any.
 """
 
 from axes.signals import user_locked_out
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
+from django.utils import translation
+from django.utils.text import capfirst
 
 from kexie import audit
+from kexie.accounts.names import display_name
 from kexie.models import AuditEntry
 
 Action = AuditEntry.Action
@@ -31,7 +35,12 @@ def _record_account(event, target, **details):
 
 
 def _target(obj):
-    return f"{obj._meta.model_name} #{obj.pk} {obj}"
+    # Stored text, read later by staff: in the site's language, with the person's name.
+    with translation.override(settings.LANGUAGE_CODE):
+        name = display_name(obj) if isinstance(obj, get_user_model()) else str(obj)
+        if name != str(obj):
+            name = f"{name}（{obj}）"
+        return f"{capfirst(obj._meta.verbose_name)}：{name}"
 
 
 def on_logged_in(sender, request, user, **kwargs):

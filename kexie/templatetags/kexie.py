@@ -4,6 +4,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from kexie.accounts.names import display_name
 from kexie.richtext import render_html
 
 register = template.Library()
@@ -48,3 +49,9 @@ def crumb(url, label):
     if url:
         return format_html('› <a href="{}">{}</a> ', url, label)
     return format_html("› <span>{}</span> ", label)
+
+
+@register.filter
+def person(user):
+    """A user as staff know them: their name, else their user name."""
+    return display_name(user)

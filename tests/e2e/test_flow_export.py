@@ -36,7 +36,7 @@ def test_admin_filters_members_and_exports_csv_and_xlsx(page, site, login, make_
     raw = csv_download.value.path().read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")  # BOM: Excel shows the Chinese intact
     rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
-    assert {(row["会员编号"], row["名称"]) for row in rows} == expected
+    assert {(row["会员编号"], row["姓名"]) for row in rows} == expected
     assert {row["性别"] for row in rows} == {"女"}
 
     with page.expect_download() as xlsx_download:
@@ -45,5 +45,5 @@ def test_admin_filters_members_and_exports_csv_and_xlsx(page, site, login, make_
     workbook = io.BytesIO(xlsx_download.value.path().read_bytes())
     sheet = openpyxl.load_workbook(workbook, read_only=True).active
     header, *data = list(sheet.iter_rows(values_only=True))
-    number, name = header.index("会员编号"), header.index("名称")
+    number, name = header.index("会员编号"), header.index("姓名")
     assert {(row[number], row[name]) for row in data} == expected

@@ -76,10 +76,11 @@ def manage_users(client):
     response = client.post(
         url,
         {
+            "full_name": "新同事",
             "username": "newcolleague",
             "password1": "Kexie-pass-2025!",
             "password2": "Kexie-pass-2025!",
-            "usable_password": "true",
+            "roles": [str(Group.objects.get(name=roles.EDITOR).pk)],
             "_save": "1",
         },
     )

@@ -1,0 +1,17 @@
+from django import template
+
+from news import site_check
+
+register = template.Library()
+
+# Who keeps the site in shape: those who may change articles or categories.
+CHECKERS = ("news.change_article", "news.change_category")
+
+
+@register.simple_tag(takes_context=True)
+def site_check_report(context):
+    user = context["request"].user
+    if not any(user.has_perm(perm) for perm in CHECKERS):
+        return None
+    findings = site_check.run()
+    return {"count": len(findings), "groups": site_check.grouped(findings)}
