@@ -35,19 +35,32 @@ def _exempt(request):
     return bool(user is not None and user.is_staff)
 
 
-def _configure(statement):
-    # Connection settings go straight to the DB-API cursor, as Django's own time-zone
-    # setup does: they are not the page's queries (the query budgets count those).
-    connection.ensure_connection()
-    with connection.wrap_database_errors, connection.connection.cursor() as cursor:
-        cursor.execute(statement)
+class _PublicLimit:
+    """Query wrapper that sets the limit just before the request's first query.
+
+    A request that never queries (robots.txt, a page from the cache) opens no
+    connection for it. The SET goes straight to the DB-API cursor, as Django's own
+    time-zone setup does: it configures the connection and is not one of the
+    page's queries (the query budgets count those).
+    """
+
+    def __init__(self, timeout):
+        self.timeout = int(timeout)
+        self.applied = False
+
+    def __call__(self, execute, sql, params, many, context):
+        if not self.applied:
+            self.applied = True
+            with context["connection"].connection.cursor() as cursor:
+                cursor.execute(f"SET statement_timeout = {self.timeout}")
+        return execute(sql, params, many, context)
 
 
 class PublicStatementTimeoutMiddleware:
-    """Sets the limit for this request's queries and takes it off again afterwards.
+    """Public requests' queries run under the limit; the connection goes back without it.
 
     SET and RESET rather than a connection option because the same (persistent)
-    connection serves staff next; a cached page never reaches this middleware.
+    connection serves staff and management commands too.
     """
 
     def __init__(self, get_response):
@@ -57,16 +70,19 @@ class PublicStatementTimeoutMiddleware:
         timeout = settings.KEXIE_PUBLIC_STATEMENT_TIMEOUT_MS
         if connection.vendor != "postgresql" or timeout <= 0 or _exempt(request):
             return self.get_response(request)
-        _configure(f"SET statement_timeout = {int(timeout)}")
+        limit = _PublicLimit(timeout)
         try:
-            return self.get_response(request)
+            with connection.execute_wrapper(limit):
+                return self.get_response(request)
         finally:
-            self._reset()
+            if limit.applied:
+                self._reset()
 
     def _reset(self):
         try:
-            _configure("RESET statement_timeout")
-        except DatabaseError:
+            with connection.wrap_database_errors, connection.connection.cursor() as cursor:
+                cursor.execute("RESET statement_timeout")
+        except (DatabaseError, AttributeError):
             # Never hand a connection with the public limit to the next request.
             logger.warning("Could not reset statement_timeout; closing the connection")
             connection.close()
