@@ -107,6 +107,8 @@ def inspect_image(file):
                     code="image_type",
                 )
             decode_fully(image)
+        if image_format == "PNG":
+            _read_png_to_its_end(file)
     except ValidationError:
         raise
     except Image.DecompressionBombError:
@@ -144,6 +146,19 @@ def decode_fully(image, size=None):
         image.draft("RGB", size or (max(1, image.width // 8), max(1, image.height // 8)))
     image.load()
     return image
+
+
+def _read_png_to_its_end(file):
+    """Read every chunk of a PNG up to IEND, checking their CRCs; raise OSError if damaged.
+
+    Decoding stops at the last pixel row, so a PNG cut after its image data (its
+    end chunk, or more, missing) decodes fine: the file is still incomplete, and
+    is refused like any other truncated upload. ``verify()`` reads the chunks
+    without decompressing them: cheap next to the decoding just done.
+    """
+    file.seek(0)
+    with Image.open(file) as image:
+        image.verify()
 
 
 def validate_image(file):

@@ -90,15 +90,28 @@ def test_made_up_user_names_never_lock_a_real_account(client, colleagues, settin
 
 
 def test_with_the_default_limits_an_office_address_locks_at_the_fiftieth_failure(
-    client, colleagues
+    client, colleagues, django_user_model
 ):
-    # Forty-nine failures from one shared address (made-up names, under five each) leave
-    # a colleague free to sign in; the fiftieth locks the address.
+    # The address-only limit counts failures for existing accounts (made-up names never
+    # lock a real account): forty-nine failures from one shared address, sprayed over real
+    # accounts under five each, leave a colleague free to sign in; the fiftieth locks the
+    # address, for that colleague too, while the colleague's home address stays open.
+    sprayed = [f"staff{number}" for number in range(13)]
+    for name in sprayed:
+        django_user_model.objects.create_user(name, password=PASSWORD, is_staff=True)
     for number in range(49):
-        _fail(client, f"guess{number % 20}", 1)
+        _fail(client, sprayed[number % 13], 1)
     assert signed_in(login(client, "bob", PASSWORD))
     client.logout()
-    assert _fail(client, "guess-last", 1).status_code == 429
+    assert _fail(client, sprayed[49 % 13], 1).status_code == 429
+    assert login(client, "bob", PASSWORD).status_code == 429
+    assert signed_in(login(client, "bob", PASSWORD, address=HOME))
+
+
+def test_with_the_default_limits_made_up_names_never_lock_an_office_address(client, colleagues):
+    for number in range(60):
+        _fail(client, f"guess{number % 20}", 1)
+    assert signed_in(login(client, "bob", PASSWORD))
 
 
 def test_with_the_default_cool_off_a_lock_lasts_thirty_minutes(client, colleagues):
