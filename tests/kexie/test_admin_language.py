@@ -298,6 +298,9 @@ def test_permission_names_are_chinese_in_the_database():
     names = dict(Permission.objects.values_list("codename", "name"))
     assert names["publish_article"] == "可以发布、退回和撤回文章"
     assert names["export_member"] == "可以导出会员个人信息"
+    # Third-party models too: django-otp's, named in kexie.apps.
+    assert names["add_totpdevice"] == "可以增加身份验证器应用"
+    assert names["view_statictoken"] == "可以查看恢复码"
     assert names["add_article"] == "可以增加文章"
     assert names["view_accessattempt"] == "可以查看登录失败计数"
     assert not [name for name in names.values() if name.startswith("Can ")]
