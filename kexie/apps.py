@@ -5,6 +5,8 @@ from django.contrib.staticfiles.apps import StaticFilesConfig
 from django.db.models.signals import post_migrate
 from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_static.apps import DefaultConfig as OTPStaticConfig
+from django_otp.plugins.otp_totp.apps import DefaultConfig as OTPTOTPConfig
 
 
 class KexieConfig(AppConfig):
@@ -61,3 +63,36 @@ class KexieAdminConfig(admin_apps.AdminConfig):
 class KexieAxesConfig(AxesAppConfig):
     # axes names its admin section "Axes"; staff know it as the sign-in lockouts.
     verbose_name = _("Sign-in lockouts")
+
+
+# django-otp names its sections "Otp_Totp" and "Otp_Static" and its models in
+# English ("TOTP device"); the group and user forms list their permissions by
+# those names. Only _meta's display names are set here, never the Meta options
+# migrations record (``original_attrs``), so no migration of django-otp changes.
+def _name_models(app_config, names):
+    for model_name, (singular, plural) in names.items():
+        opts = app_config.get_model(model_name)._meta
+        opts.verbose_name = singular
+        opts.verbose_name_plural = plural
+
+
+class KexieOTPTOTPConfig(OTPTOTPConfig):
+    verbose_name = _("Authenticator apps")
+
+    def ready(self):
+        super().ready()
+        _name_models(self, {"totpdevice": (_("authenticator app"), _("authenticator apps"))})
+
+
+class KexieOTPStaticConfig(OTPStaticConfig):
+    verbose_name = _("Recovery codes")
+
+    def ready(self):
+        super().ready()
+        _name_models(
+            self,
+            {
+                "staticdevice": (_("recovery code set"), _("recovery code sets")),
+                "statictoken": (_("recovery code"), _("recovery codes")),
+            },
+        )

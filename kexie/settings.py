@@ -71,8 +71,8 @@ THIRD_PARTY_APPS = [
     "csp",
     # Two-factor sign-in (kexie.accounts.twofactor): TOTP apps and recovery codes.
     "django_otp",
-    "django_otp.plugins.otp_totp",
-    "django_otp.plugins.otp_static",
+    "kexie.apps.KexieOTPTOTPConfig",  # django_otp.plugins.otp_totp, named in Chinese
+    "kexie.apps.KexieOTPStaticConfig",  # django_otp.plugins.otp_static, named in Chinese
 ]
 LOCAL_APPS = [
     "kexie",

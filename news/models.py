@@ -34,8 +34,8 @@ class Category(models.Model):
         unique=True,
         blank=True,
         help_text=_(
-            "Lowercase letters, digits and hyphens, used in the address, e.g. notices. "
-            "Left empty, it is made from the name in pinyin."
+            "Lowercase letters, digits and hyphens: the end of the address, as in "
+            "/news/category/notices/. Left empty, it is made from the name in pinyin."
         ),
     )
     parent = models.ForeignKey(

@@ -3,6 +3,7 @@ from functools import partial
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -60,6 +61,9 @@ class FriendLinkForm(guard.GuardedFormMixin, forms.ModelForm):
 @admin.register(FriendLink)
 class FriendLinkAdmin(guard.GuardedAdminMixin, admin.ModelAdmin):
     form = FriendLinkForm
+    # The changelist's list_editable form is built from the model, not from
+    # FriendLinkForm: it needs the scheme rule too.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["name", "url", "order", "is_shown"]
     list_editable = ["order", "is_shown"]
     list_filter = ["is_shown"]

@@ -136,7 +136,9 @@ class FriendLinkQuerySet(models.QuerySet):
 
 class FriendLink(InvalidatesChrome, models.Model):
     name = models.CharField(_("name"), max_length=50)
-    url = models.URLField(_("address"), help_text=_("Starting with https:// or http://."))
+    url = models.URLField(
+        _("address"), help_text=_("The full address, e.g. https://www.cast.org.cn/.")
+    )
     order = models.PositiveSmallIntegerField(
         _("display order"), default=0, help_text=_("Smaller numbers come first.")
     )
@@ -173,8 +175,8 @@ class Page(InvalidatesChrome, StampedModel):
         unique=True,
         blank=True,
         help_text=_(
-            "Lowercase letters, digits and hyphens, used in the address /about/…/. "
-            "Left empty, it is made from the title in pinyin."
+            "Lowercase letters, digits and hyphens: the end of the address, as in "
+            "/about/ji-gou-gai-kuang/. Left empty, it is made from the title in pinyin."
         ),
     )
     body = RichTextField(_("body"), blank=True)

@@ -146,18 +146,34 @@ def _filter_urls(changelist_url, html):
     return sorted(urljoin(changelist_url, link.replace("&amp;", "&")) for link in links)
 
 
-def _own_views(model_admin):
-    # The ModelAdmin's extra URLs without arguments (imports, group entry, exports…).
-    standard = {"changelist", "add", "history", "delete", "change", "autocomplete"}
+STANDARD_VIEWS = {"changelist", "add", "history", "delete", "change", "autocomplete"}
+
+
+def _own_views(model_admin, obj=None):
+    # The ModelAdmin's extra URLs without arguments (imports, group entry, exports…)
+    # and, for ``obj``, those of one object (revisions, the printable review sheet…).
     for pattern in model_admin.get_urls():
         name = getattr(pattern, "name", None)
-        if not name or pattern.pattern.regex.groups or "<" in str(pattern.pattern):
+        if not name or name.rsplit("_", 1)[-1] in STANDARD_VIEWS:
             continue
-        if name.rsplit("_", 1)[-1] in standard:
-            continue
-        url = _url(f"admin:{name}")
+        if obj is None and not pattern.pattern.regex.groups and "<" not in str(pattern.pattern):
+            url = _url(f"admin:{name}")
+        elif obj is not None and list(pattern.pattern.converters) == ["pk"]:
+            url = _url(f"admin:{name}", obj.pk)
+        else:
+            url = None
         if url:
             yield url
+
+
+OBJECT_LINK = re.compile(r'href="([^"?#]*/\d+/[^"?#]*)"')
+
+
+def _linked_subpages(url, html):
+    # Pages under an object's own view it links to (a revision from the revisions list).
+    return sorted(
+        {link for link in OBJECT_LINK.findall(html) if link.startswith(url) and link != url}
+    )
 
 
 def admin_pages(client, user):
@@ -197,6 +213,11 @@ def admin_pages(client, user):
             yield fetch(reverse("admin:{}_{}_history".format(*info), args=[obj.pk]))
             if model_admin.has_delete_permission(request, obj):
                 yield fetch(reverse("admin:{}_{}_delete".format(*info), args=[obj.pk]))
+            for url in _own_views(model_admin, obj):
+                page = fetch(url)
+                yield page
+                for subpage in _linked_subpages(url, page[1]) if page else []:
+                    yield fetch(subpage)
         for url in _own_views(model_admin):
             yield fetch(url)
     for app_label in sorted(apps):
@@ -298,6 +319,9 @@ def test_permission_names_are_chinese_in_the_database():
     names = dict(Permission.objects.values_list("codename", "name"))
     assert names["publish_article"] == "可以发布、退回和撤回文章"
     assert names["export_member"] == "可以导出会员个人信息"
+    # Third-party models too: django-otp's, named in kexie.apps.
+    assert names["add_totpdevice"] == "可以增加身份验证器应用"
+    assert names["view_statictoken"] == "可以查看恢复码"
     assert names["add_article"] == "可以增加文章"
     assert names["view_accessattempt"] == "可以查看登录失败计数"
     assert not [name for name in names.values() if name.startswith("Can ")]

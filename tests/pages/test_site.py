@@ -152,3 +152,19 @@ def test_banned_terms_are_refused_on_single_pages(client, site_admin):
     response = client.post(url, data)
     assert response.status_code == 200
     assert not Page.objects.exists()
+
+
+def test_site_admin_lists_filters_and_reorders_friend_links(client, site_admin):
+    link = FriendLink.objects.create(name="中国科协", url="https://www.cast.org.cn/", order=5)
+    client.force_login(site_admin)
+    url = reverse("admin:pages_friendlink_changelist")
+    response = client.get(url)
+    assert response.status_code == 200
+    assert "中国科协" in response.text
+    assert client.get(url, {"is_shown__exact": "1"}).status_code == 200
+    # The list's own editable columns save too.
+    data = form_data(response.text, "changelist-form", _save="1")
+    data["form-0-order"] = "1"
+    assert client.post(url, data).status_code == 302
+    link.refresh_from_db()
+    assert link.order == 1
