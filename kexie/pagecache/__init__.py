@@ -37,7 +37,8 @@ from django.utils import timezone
 logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "kexie:pages:generation"
-SHARED_PREFIX = "kexie:pages:entry"
+# Versioned: a deploy that changes Entry must not read the old layout.
+SHARED_PREFIX = "kexie:pages:entry:v1"
 # Responses smaller than this are not worth a gzip header.
 GZIP_MIN_BYTES = 256
 # Headers that describe the cached copy itself; they are set per entry, not stored.
