@@ -52,6 +52,7 @@ from django.utils import timezone
 from bench.search import CHARS, FILLER
 from kexie import pagecache, search
 from kexie.pagecache import scan
+from news import services
 from news.models import Article, ArticleDailyView, Category
 from organizations.models import Organization
 
@@ -113,6 +114,8 @@ def make_articles(count, rng, *, start=0):
             )
         )
     Article.objects.bulk_create(articles, batch_size=500)
+    # bulk_create bypasses save(): approve the loaded rows, or public pages withhold them.
+    services.approve_loaded(Article.objects.all())
 
 
 def populate():
@@ -121,9 +124,8 @@ def populate():
     make_articles(PAGE_ARTICLES, rng)
     # One scheduled article, so entries carry a real next-change time.
     scheduled = Article.objects.order_by("pk").first()
-    Article.objects.filter(pk=scheduled.pk).update(
-        publish_at=timezone.now() + datetime.timedelta(days=2)
-    )
+    scheduled.publish_at = timezone.now() + datetime.timedelta(days=2)
+    scheduled.save()  # through the model, so the approval follows the new time
     search.rebuild(["article"])
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
