@@ -27,7 +27,9 @@ ROW_HEIGHT = 54
 LABEL_BASELINE = 18
 BAR_TOP = 24
 BAR_HEIGHT = 20
-LEGEND_PER_ROW = 4
+# Three to a row: a six-character label (科研院所科协) and its swatch fit a third of a
+# 390-pixel phone screen at 16px; four to a row overlapped there.
+LEGEND_PER_ROW = 3
 
 
 @dataclass
