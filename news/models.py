@@ -16,6 +16,7 @@ from kexie.richtext import RichTextField, html_to_text
 from kexie.slugs import unique_slug
 from kexie.uploads import UploadTo, make_thumbnail, validate_attachment, validate_image
 from news import integrity
+from organizations.models import Organization
 
 SUMMARY_LENGTH = 120
 THUMBNAIL_SIZE = (480, 320)
@@ -54,6 +55,17 @@ class Category(models.Model):
         _("show on home page"),
         default=False,
         help_text=_("List this category's latest articles on the home page."),
+    )
+    receives_submissions_from = models.CharField(
+        _("default for submissions from"),
+        max_length=20,
+        choices=Organization.Kind.choices,
+        blank=True,
+        help_text=_(
+            "信息报送: an article sent in by this kind of organization is placed in this "
+            "category until a reviewer chooses another (for example 基层动态 for county "
+            "associations, 学会动态 for societies)."
+        ),
     )
     update_within_days = models.PositiveSmallIntegerField(
         _("update within (days)"),
@@ -162,6 +174,7 @@ class Article(StampedModel, SearchIndexedModel):
         PENDING = "pending", _("Pending review")
         PUBLISHED = "published", _("Published")
         WITHDRAWN = "withdrawn", _("Withdrawn")
+        DECLINED = "declined", _("Declined")
 
     title = models.CharField(_("title"), max_length=200)
     subtitle = models.CharField(_("subtitle"), max_length=200, blank=True)
@@ -184,7 +197,22 @@ class Article(StampedModel, SearchIndexedModel):
         help_text=_("Shown in lists and feeds. Left empty, the start of the body is used."),
     )
     body = RichTextField(_("body"), blank=True)
-    source = models.CharField(_("source"), max_length=100, blank=True)
+    source = models.CharField(
+        _("source"),
+        max_length=100,
+        blank=True,
+        help_text=_("Shown as 来源. Left empty, the submitting organization is shown."),
+    )
+    # 信息报送: the county association, society … that sent the article in. Set from the
+    # contributor's own organization (never from the form); counted by 报送统计.
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("submitting organization"),
+        related_name="submitted_articles",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+    )
     author = models.CharField(_("author"), max_length=100, blank=True)
     responsible_editor = models.CharField(_("responsible editor"), max_length=50, blank=True)
     status = models.CharField(
@@ -267,6 +295,13 @@ class Article(StampedModel, SearchIndexedModel):
         with transaction.atomic():
             super().save(*args, **kwargs)
             self._record_revision(revision)
+
+    @property
+    def source_display(self):
+        """What the public sees as 来源: the typed source, else the submitting organization."""
+        if self.source:
+            return self.source
+        return self.organization.name if self.organization_id else ""
 
     def get_absolute_url(self):
         return reverse("news:article-detail", kwargs={"pk": self.pk})
@@ -498,6 +533,7 @@ class ArticleEvent(models.Model):
         CHANGE_PUBLISHED = "change_published", _("Change published")
         CHANGE_SENT_BACK = "change_sent_back", _("Change sent back")
         RESTORED = "restored", _("Earlier revision restored")
+        DECLINED = "declined", _("Declined")
 
     article = models.ForeignKey(
         Article, verbose_name=_("article"), related_name="events", on_delete=models.CASCADE

@@ -9,6 +9,7 @@ migration, so existing sites get them too.
 
 from django.contrib.auth.management import create_permissions
 
+CONTRIBUTOR = "通讯员"
 EDITOR = "编辑"
 REVIEWER = "审核"
 SITE_ADMIN = "站点管理员"
@@ -32,6 +33,19 @@ EDITOR_PERMISSIONS = frozenset(
         *_crud("awards", "award", ("add", "change", "view")),
         *_crud("awards", "honour", ("add", "change", "view")),
         "organizations.view_organization",
+    }
+)
+
+# 信息报送: a county association's or society's correspondent writes and submits
+# articles for its own organization only (the scope is enforced in news.services
+# and the article admin, from StaffProfile.organization); never publishes.
+CONTRIBUTOR_PERMISSIONS = frozenset(
+    {
+        *_crud("news", "article", ("add", "change", "view")),
+        *_crud("news", "attachment"),
+        "news.submit_article",
+        "news.view_category",
+        "news.view_articleevent",
     }
 )
 
@@ -67,6 +81,7 @@ SITE_ADMIN_PERMISSIONS = frozenset(
 )
 
 ROLES = {
+    CONTRIBUTOR: CONTRIBUTOR_PERMISSIONS,
     EDITOR: EDITOR_PERMISSIONS,
     REVIEWER: REVIEWER_PERMISSIONS,
     SITE_ADMIN: SITE_ADMIN_PERMISSIONS,

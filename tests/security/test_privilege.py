@@ -46,7 +46,7 @@ def test_site_admin_cannot_grant_their_group_the_publish_permission(client, site
 
 
 def test_site_admin_cannot_grant_permissions_to_any_group(client, site_admin):
-    group = Group.objects.create(name="通讯员")
+    group = Group.objects.create(name="宣传组")
     client.force_login(site_admin)
     url = reverse("admin:auth_group_change", args=[group.pk])
     page = client.get(url)
