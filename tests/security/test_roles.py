@@ -244,3 +244,13 @@ def test_honours_are_recorded_by_staff_and_exported_by_site_admins(
     export = client.post(reverse("admin:awards_honour_export", args=["csv"]))
     assert (export.status_code == 200) is can_export
     assert user.has_perm("awards.export_honour") is can_export
+
+
+def test_contributors_write_and_submit_but_never_publish(django_user_model):
+    contributor = django_user_model.objects.create_user("tongxun", password="x" * 12, is_staff=True)
+    contributor.groups.add(Group.objects.get(name=roles.CONTRIBUTOR))
+    assert contributor.has_perm("news.add_article")
+    assert contributor.has_perm("news.submit_article")
+    assert not contributor.has_perm("news.publish_article")
+    assert not contributor.has_perm("news.change_category")
+    assert not contributor.has_perm("organizations.view_member")
