@@ -391,3 +391,21 @@ def test_csv_export_neutralizes_formulas(client, editor):
     event(article, Action.SUBMITTED, at(2025, 2, 1))
     rows = _csv(client.post(URL + "export/csv/?year=2025"))
     assert "'=HYPERLINK(1)" in [row[1] for row in rows]
+
+
+def test_publishing_again_in_a_later_period_is_not_a_second_acceptance():
+    org = OrganizationFactory(name="咸丰县科协", kind=Kind.COUNTY)
+    article = ArticleFactory(organization=org)
+    event(article, Action.SUBMITTED, at(2025, 11, 1))
+    event(article, Action.PUBLISHED, at(2025, 11, 2))
+    event(article, Action.WITHDRAWN, at(2025, 12, 1))
+    event(article, Action.PUBLISHED, at(2026, 2, 1))
+    accepted = {
+        year: next(
+            row.accepted
+            for row in submission_stats.build_report(submission_stats.year_period(year)).rows
+            if row.name == "咸丰县科协"
+        )
+        for year in (2025, 2026)
+    }
+    assert accepted == {2025: 1, 2026: 0}
