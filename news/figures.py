@@ -6,6 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 from kexie import figures
 from news.models import Article, Category
+from news.submission_stats import first_publications
+from organizations.models import County
 
 
 @figures.register_years
@@ -41,3 +43,37 @@ def news_by_category(year):
         counts[key] = counts.get(key, 0) + n
     series = list(Category.objects.filter(parent=None).values_list("id", "name"))
     return [(str(y), by_year[y]) for y in sorted(by_year, reverse=True)], series
+
+
+@figures.register(
+    "submissions-by-county",
+    title=_("Accepted submissions per county"),
+    row_heading=_("Year"),
+    order=90,
+    by_year=True,
+    note=_(
+        "Accepted submissions of organizations, counted in the year they were first "
+        "published and only while still public; organizations without a county count as "
+        "prefecture level."
+    ),
+)
+def submissions_by_county(year):
+    # 报送采用 as in 报送统计 (news.submission_stats): the year of an article's first
+    # publication, by its organization's county. Only articles the public can read count.
+    accepted = (
+        first_publications()
+        .filter(article__organization__isnull=False, article__in=Article.objects.published())
+        .order_by()
+        .annotate(year=ExtractYear("created_at"))
+    )
+    if year:
+        accepted = accepted.filter(year=year)
+    by_year = {}
+    rows = accepted.values_list("year", "article__organization__county").annotate(
+        n=Count("article", distinct=True)
+    )
+    for accepted_year, county, n in rows:
+        counts = by_year.setdefault(accepted_year, {})
+        county = county or County.PREFECTURE
+        counts[county] = counts.get(county, 0) + n
+    return [(str(y), by_year[y]) for y in sorted(by_year, reverse=True)], County.choices

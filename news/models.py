@@ -606,3 +606,13 @@ class ArticleDailyView(models.Model):
 
     def __str__(self):
         return f"{self.article_id} {self.date:%Y-%m-%d}: {self.views}"
+
+
+class SubmissionStatistics(Article):
+    """报送统计 in the admin (news.submission_stats): a report, so only a view permission."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("submission statistics")
+        verbose_name_plural = _("submission statistics")
+        default_permissions = ("view",)

@@ -33,6 +33,8 @@ EDITOR_PERMISSIONS = frozenset(
         *_crud("awards", "award", ("add", "change", "view")),
         *_crud("awards", "honour", ("add", "change", "view")),
         "organizations.view_organization",
+        # 报送统计: who sent in what, and what was accepted (news.submission_stats).
+        "news.view_submissionstatistics",
     }
 )
 
@@ -63,6 +65,7 @@ SITE_ADMIN_PERMISSIONS = frozenset(
         *_crud("awards", "award"),
         *_crud("awards", "honour"),
         "awards.export_honour",
+        "news.view_submissionstatistics",
         *_crud("kexie", "bannedterm"),
         "kexie.view_auditentry",
         # Which blocks of 数说科协 are public.

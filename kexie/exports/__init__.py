@@ -106,13 +106,17 @@ def _then(render, cell):
 
 def csv_response(filename, columns, queryset):
     """UTF-8 with a BOM, so Excel on Chinese Windows opens it without mojibake."""
+    headers = [str(column.header) for column in columns]
+    return _csv_stream(filename, headers, iter_rows(columns, queryset, cell=neutralize))
 
+
+def _csv_stream(filename, headers, rows):
     def chunks():
         buffer = io.StringIO()
         writer = csv.writer(buffer)
         buffer.write("\ufeff")
-        writer.writerow([str(column.header) for column in columns])
-        for number, row in enumerate(iter_rows(columns, queryset, cell=neutralize), start=1):
+        writer.writerow(headers)
+        for number, row in enumerate(rows, start=1):
             writer.writerow(row)
             if number % ROWS_PER_WRITE == 0:
                 yield buffer.getvalue().encode("utf-8")
@@ -147,6 +151,11 @@ def _typed_cells(columns, queryset):
 
 
 def xlsx_response(filename, columns, queryset, *, sheet_name="Sheet1"):
+    headers = [str(column.header) for column in columns]
+    return _xlsx_file(filename, headers, _typed_cells(columns, queryset), sheet_name=sheet_name)
+
+
+def _xlsx_file(filename, headers, rows, *, sheet_name):
     handle = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 - closed by FileResponse
     workbook = xlsxwriter.Workbook(
         handle,
@@ -156,12 +165,12 @@ def xlsx_response(filename, columns, queryset, *, sheet_name="Sheet1"):
     bold = workbook.add_format({"bold": True})
     date_format = workbook.add_format({"num_format": "yyyy-mm-dd"})
     datetime_format = workbook.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"})
-    widths = [display_width(str(column.header)) for column in columns]
-    for col, column in enumerate(columns):
-        sheet.write_string(0, col, str(column.header), bold)
+    widths = [display_width(header) for header in headers]
+    for col, header in enumerate(headers):
+        sheet.write_string(0, col, header, bold)
     # The header stays in view while scrolling.
     sheet.freeze_panes(1, 0)
-    for row_number, row in enumerate(_typed_cells(columns, queryset), start=1):
+    for row_number, row in enumerate(rows, start=1):
         for col, value in enumerate(row):
             if isinstance(value, datetime.datetime):
                 sheet.write_datetime(row_number, col, value, datetime_format)
@@ -169,6 +178,9 @@ def xlsx_response(filename, columns, queryset, *, sheet_name="Sheet1"):
             elif isinstance(value, datetime.date):
                 sheet.write_datetime(row_number, col, value, date_format)
                 width = 10
+            elif isinstance(value, (int, float)) and not isinstance(value, bool):
+                sheet.write_number(row_number, col, value)
+                width = len(str(value))
             elif value:  # an empty cell is simply not written
                 sheet.write_string(row_number, col, value)
                 width = display_width(value)
@@ -187,6 +199,28 @@ def xlsx_response(filename, columns, queryset, *, sheet_name="Sheet1"):
         filename=filename,
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
+
+
+def table_response(fmt, filename, headers, rows, *, sheet_name="Sheet1"):
+    """A report that is not one queryset (totals, ranks): ``rows`` of numbers and texts.
+
+    Numbers stay numbers in XLSX; texts are neutralized in CSV as in every export.
+    """
+    headers = [str(header) for header in headers]
+    if fmt == "xlsx":
+        typed = (
+            [value if isinstance(value, int | float) else str(value) for value in row]
+            for row in rows
+        )
+        return _xlsx_file(f"{filename}.xlsx", headers, typed, sheet_name=sheet_name)
+    texts = (
+        [
+            neutralize(_render_value(value)) if isinstance(value, str) else _render_value(value)
+            for value in row
+        ]
+        for row in rows
+    )
+    return _csv_stream(f"{filename}.csv", headers, texts)
 
 
 FORMATS = ("csv", "xlsx")

@@ -20,13 +20,14 @@ class Block:
     compute: Any  # (year or None) -> (rows, series); see charts.build_chart
     order: int
     by_year: bool
+    note: Any = None  # how the block counts, shown under its heading
 
 
 _blocks: dict[str, Block] = {}
 _year_sources: list = []
 
 
-def register(key, *, title, row_heading, order, by_year=False):
+def register(key, *, title, row_heading, order, by_year=False, note=None):
     """Register a block; ``by_year`` blocks are narrowed by the page's year selector."""
 
     def decorator(compute):
@@ -37,6 +38,7 @@ def register(key, *, title, row_heading, order, by_year=False):
             compute=compute,
             order=order,
             by_year=by_year,
+            note=note,
         )
         return compute
 

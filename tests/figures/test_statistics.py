@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from awards.models import Level
 from kexie.models import FigureBlock
-from news.models import Article
+from news.models import Article, ArticleEvent
 from organizations.models import County, Member, Organization
 from tests.awards.factories import AwardFactory, HonourFactory
 from tests.news.factories import ArticleFactory, CategoryFactory
@@ -19,10 +19,12 @@ pytestmark = pytest.mark.django_db
 URL = "/statistics/"
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 # Rendering the page (the page cache off, the header and footer warm in the shared cache, as
-# on a running site): the years (news, honours), the block choices, ten aggregates for nine
+# on a running site): the years (news, honours), the block choices, eleven aggregates for ten
 # blocks (five on organizations and members, three on honours, news by year and category plus
-# the names of the top categories), and the navigation's categories.
-QUERIES = 14
+# the names of the top categories, accepted submissions per county and year), and the
+# navigation's categories. The 报送采用 block added one query (14 before): one aggregate over
+# first publications, whatever the number of organizations and articles.
+QUERIES = 15
 
 
 class _Tables(HTMLParser):
@@ -97,7 +99,26 @@ def make_world(scale):
     ArticleFactory(category=top, publish_at=at.replace(year=2021))
     ArticleFactory(category=top, status=Article.Status.DRAFT, publish_at=at)  # not public
     ArticleFactory(category=top, publish_at=timezone.now() + datetime.timedelta(days=3))
+    # 报送采用: accepted submissions of county associations and a society without a county.
+    for org in counties:
+        for _ in range(2):
+            accepted(org, at, category=child)
+    nowhere = OrganizationFactory(kind=Organization.Kind.WORKSTATION, county="")
+    for _ in range(scale):
+        accepted(nowhere, at.replace(year=2021), category=child)
     return scale
+
+
+def accepted(org, when, **fields):
+    """An article ``org`` sent in, published (accepted) at ``when``."""
+    article = ArticleFactory(organization=org, publish_at=when, **fields)
+    ArticleEvent.objects.create(
+        article=article, action=ArticleEvent.Action.SUBMITTED, created_at=when
+    )
+    ArticleEvent.objects.create(
+        article=article, action=ArticleEvent.Action.PUBLISHED, created_at=when
+    )
+    return article
 
 
 @pytest.mark.parametrize("scale", [1, 4])
@@ -117,8 +138,11 @@ def test_figures_equal_the_records(client, scale):
     assert shown["honours-by-year"]["2022"] == [0, 3 * scale, 3 * scale]
     assert shown["honours-by-year"]["2021"] == [scale, 0, scale]
     # Published articles count towards their top-level category; drafts and future ones never.
-    assert shown["news-by-category"]["2022"] == [2 * scale]
-    assert shown["news-by-category"]["2021"] == [1]
+    assert shown["news-by-category"]["2022"] == [2 * scale + 2 * scale]
+    assert shown["news-by-category"]["2021"] == [1 + scale]
+    # Accepted submissions per county and year; no county counts as 州直 (the first column).
+    assert shown["submissions-by-county"]["2022"] == [0, 2 * scale, 2 * scale]
+    assert shown["submissions-by-county"]["2021"] == [scale, 0, scale]
 
 
 @pytest.mark.parametrize("scale", [1, 4])
@@ -137,7 +161,8 @@ def test_the_year_selector_narrows_yearly_blocks_only(client):
     make_world(1)
     shown, html = tables(client, "?year=2021")
     assert shown["honours-by-level"] == {"国家级": [1]}
-    assert shown["news-by-category"] == {"2021": [1]}
+    assert shown["news-by-category"] == {"2021": [2]}
+    assert shown["submissions-by-county"] == {"2021": [1]}
     assert shown["organizations-by-kind"]["学会"] == [2]  # as of today, whatever the year
     assert '<option value="2021" selected>' in html
 
@@ -191,3 +216,55 @@ def test_every_registered_block_has_a_row_after_migrate():
     assert set(FigureBlock.objects.values_list("key", flat=True)) >= {
         block.key for block in figures.blocks()
     }
+
+
+def test_an_accepted_submission_shows_on_the_next_request(client, django_user_model):
+    """The page cache is on: publishing or withdrawing through the review steps invalidates it."""
+    from django.contrib.auth.models import Group
+
+    from kexie.accounts.roles import REVIEWER
+    from news import services
+
+    reviewer = django_user_model.objects.create_user("shenhe", password="x" * 12, is_staff=True)
+    reviewer.groups.add(Group.objects.get(name=REVIEWER))
+    reviewer = django_user_model.objects.get(pk=reviewer.pk)
+    org = OrganizationFactory(kind=Organization.Kind.COUNTY, county=County.BADONG)
+    article = ArticleFactory(organization=org, pending=True)
+    ArticleEvent.objects.create(article=article, action=ArticleEvent.Action.SUBMITTED)
+    shown, _html = tables(client)
+    assert "submissions-by-county" not in shown or not shown["submissions-by-county"]
+    services.publish(article=article, user=reviewer)
+    year = str(timezone.localdate().year)
+    shown, html = tables(client)
+    assert shown["submissions-by-county"] == {year: [1]}
+    assert "巴东县" in html[html.index('id="submissions-by-county"') :]
+    # Withdrawn: no longer public, no longer counted; published again: counted once.
+    services.withdraw(article=article, user=reviewer)
+    shown, _html = tables(client)
+    assert not shown.get("submissions-by-county")
+    services.publish(article=article, user=reviewer)
+    shown, _html = tables(client)
+    assert shown["submissions-by-county"] == {year: [1]}
+
+
+def test_the_submissions_block_explains_how_it_counts(client):
+    make_world(1)
+    html = client.get(URL).content.decode()
+    block = html[html.index('id="submissions-by-county"') :]
+    assert "各县市报送采用" in block
+    assert "按首次发布的年份统计" in block
+    assert "<svg" in block and "<table" in block
+
+
+def test_the_submissions_block_shows_no_people(client):
+    org = OrganizationFactory(kind=Organization.Kind.COUNTY, county=County.XUANEN)
+    org.contact_person = "李建华"
+    org.save()
+    article = accepted(org, timezone.now() - datetime.timedelta(days=1))
+    article.author = "张晓明"
+    article.save()
+    ArticleEvent.objects.filter(article=article).update(comment="联系电话 13812345678")
+    html = client.get(URL).content.decode()
+    for private in ["李建华", "张晓明", "13812345678", article.title]:
+        assert private not in html
+    assert "宣恩县" in html
