@@ -544,3 +544,6 @@ def _transition_message(name):
         "send_back": _("The article was sent back to its editor."),
         "withdraw": _("The article was withdrawn."),
     }[name]
+
+
+from news import reading_admin  # noqa: E402, F401 - 阅读统计 registers itself
