@@ -328,15 +328,15 @@ class Report:
         return date_format(first, "YEAR_MONTH_FORMAT")
 
     def chart(self):
-        """Views per day (or week, or month) stacked by category; days without views
-        are left out of the chart (build_chart) but a reader sees the dates skip."""
+        """Views per day (or week, or month) stacked by category, a row for every day
+        of the period (none with no view at all)."""
         own = {}
         for _date, category_id, count in self.cells:
             own[category_id] = own.get(category_id, 0) + count
         ranked = sorted(own, key=lambda pk: (-own[pk], pk))
         shown = ranked if len(ranked) <= CHART_SERIES else ranked[: CHART_SERIES - 1]
         other = "other"
-        series = [(str(pk), str(self.categories[pk])) for pk in shown]
+        series = [(str(pk), self.categories[pk].name) for pk in shown]
         if len(ranked) > len(shown):
             series.append((other, _("Other categories")))
         keys = {pk: str(pk) for pk in shown}
@@ -348,7 +348,7 @@ class Report:
             key = keys.get(category_id, other)
             counts[key] = counts.get(key, 0) + count
         rows = [(self._bucket_label(first), counts) for first, counts in buckets.items()]
-        return build_chart(rows, series)
+        return build_chart(rows, series, keep_empty=self.total > 0)
 
 
 def ranking(selection):

@@ -105,7 +105,7 @@ def test_default_is_the_last_seven_days_and_figures_equal_the_rows(client, edito
     # The chart: one row per day with views, its totals the day's views.
     chart = response.context["chart"]
     assert sum(row.total for row in chart.rows) == 54
-    assert [row.total for row in chart.rows] == [2, 30, 12, 10]
+    assert [row.total for row in chart.rows] == [0, 0, 0, 2, 30, 12, 10]  # every day a row
     assert "<svg" in html and "chart-table" in html
 
 
