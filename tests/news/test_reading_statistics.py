@@ -289,6 +289,22 @@ def test_xlsx_export_of_a_month_is_named_after_it(client, editor, read):
     )
 
 
+def test_export_query_count_does_not_grow_with_rows(
+    client, editor, read, django_assert_num_queries
+):
+    client.force_login(editor)
+    url = export_url("csv") + f"?period=range&start={days_ago(30)}&end={days_ago(0)}"
+    read_csv(client.post(url))  # warm the session and permission caches
+    with django_assert_num_queries(11) as small:
+        rows = read_csv(client.post(url))
+    assert len(rows) == 5
+    for n in range(50):
+        views(ArticleFactory(category=read["notices"]), days_ago(n % 30), n + 1)
+    with django_assert_num_queries(len(small.captured_queries)):
+        rows = read_csv(client.post(url))
+    assert len(rows) == 55
+
+
 def test_export_is_post_only(client, editor, read):
     client.force_login(editor)
     assert client.get(export_url("csv")).status_code == 405
