@@ -305,6 +305,13 @@ def test_export_query_count_does_not_grow_with_rows(
     assert len(rows) == 55
 
 
+def test_export_of_one_category_says_so_in_its_name(client, editor, read):
+    client.force_login(editor)
+    response = client.post(export_url("csv") + f"?category={read['centre'].pk}")
+    assert "%E6%96%B0%E9%97%BB%E4%B8%AD%E5%BF%83" in response["Content-Disposition"]  # 新闻中心
+    assert [row[1] for row in read_csv(response)[1:]] == ["年会召开", "利川科普", "中心直发"]
+
+
 def test_export_is_post_only(client, editor, read):
     client.force_login(editor)
     assert client.get(export_url("csv")).status_code == 405
