@@ -166,6 +166,16 @@ class ArticleQuerySet(models.QuerySet):
             ArticleDailyView.objects.add_view(article_id=pk)
         return self.filter(pk=pk).values_list("view_count", flat=True).first()
 
+    def read_between(self, start, end):
+        """Articles read from ``start`` to ``end`` (local dates), with ``period_views``,
+        most read first."""
+        return (
+            self.filter(daily_views__date__range=(start, end))
+            .annotate(period_views=models.Sum("daily_views__views"))
+            .filter(period_views__gt=0)
+            .order_by("-period_views", "-view_count", "id")
+        )
+
 
 class Article(StampedModel, SearchIndexedModel):
     class Status(models.TextChoices):
@@ -584,6 +594,16 @@ class ArticleDailyViewQuerySet(models.QuerySet):
             # Another reader created today's row first: count on it.
             self.filter(article_id=article_id, date=date).update(views=F("views") + 1)
 
+    def between(self, start, end):
+        """Rows of the local dates from ``start`` to ``end``, both included."""
+        return self.filter(date__range=(start, end))
+
+    def in_category(self, category):
+        """Views of one category's articles; a top-level category includes its children."""
+        if category is None:
+            return self
+        return self.filter(Q(article__category=category) | Q(article__category__parent=category))
+
 
 class ArticleDailyView(models.Model):
     """Views of one article on one day (local time), for reading statistics."""
@@ -616,3 +636,13 @@ class SubmissionStatistics(Article):
         verbose_name = _("submission statistics")
         verbose_name_plural = _("submission statistics")
         default_permissions = ("view",)
+
+
+class ReadingStatistics(ArticleDailyView):
+    """阅读统计 in the admin: a report over the daily views (news.reading), nothing to edit."""
+
+    class Meta:
+        proxy = True
+        default_permissions = ("view",)
+        verbose_name = _("reading statistics")
+        verbose_name_plural = _("reading statistics")

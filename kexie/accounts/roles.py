@@ -29,6 +29,8 @@ EDITOR_PERMISSIONS = frozenset(
         # The review history on the article page carries the reviewer's reason
         # for sending an article back; its editor has to read it.
         "news.view_articleevent",
+        # 阅读统计: which articles are read (counts only, no personal data).
+        "news.view_readingstatistics",
         # Recording honours is everyday editorial work; honours are not review-gated.
         *_crud("awards", "award", ("add", "change", "view")),
         *_crud("awards", "honour", ("add", "change", "view")),
@@ -62,6 +64,7 @@ SITE_ADMIN_PERMISSIONS = frozenset(
         "organizations.export_member",
         "organizations.import_member",
         *_crud("news", "category"),
+        "news.view_readingstatistics",
         *_crud("awards", "award"),
         *_crud("awards", "honour"),
         "awards.export_honour",

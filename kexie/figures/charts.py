@@ -75,14 +75,15 @@ class Chart:
         return sum(row.total for row in self.rows)
 
 
-def build_chart(rows, series):
+def build_chart(rows, series, *, keep_empty=False):
     """``rows`` are (label, {series key: count}); ``series`` are (key, label) or
     (key, label, colour), in order.
 
-    Rows without any count are left out; series that never occur are left out of the
-    legend and the table. Series without a colour take the palette's in turn.
+    Rows without any count are left out, unless ``keep_empty`` (a time series, where a
+    missing day would mislead); series that never occur are left out of the legend
+    and the table. Series without a colour take the palette's in turn.
     """
-    rows = [(label, counts) for label, counts in rows if any(counts.values())]
+    rows = [(label, counts) for label, counts in rows if keep_empty or any(counts.values())]
     series = [(key, label, *rest) for key, label, *rest in series]
     present = [(key, label) for key, label, *_c in series if any(c.get(key) for _l, c in rows)]
     given = {key: rest[0] for key, _label, *rest in series if rest}

@@ -113,3 +113,26 @@ def test_instance_count_view_keeps_its_meaning():
     article.count_view()
     assert article.view_count == 4
     assert Article.objects.get(pk=article.pk).view_count == 4
+
+
+def test_a_head_request_to_the_counter_does_not_count(client):
+    article = ArticleFactory(view_count=2)
+    url = reverse("news:article-views", kwargs={"pk": article.pk})
+    assert client.head(url, headers={"user-agent": BROWSER}).status_code == 405
+    article.refresh_from_db()
+    assert article.view_count == 2
+    assert not ArticleDailyView.objects.exists()
+
+
+def test_a_staff_preview_neither_counts_nor_asks_to_be_counted(client, make_staff):
+    article = ArticleFactory(view_count=4)
+    client.force_login(make_staff("news.view_article"))
+    response = client.get(article.get_preview_url(), headers={"user-agent": BROWSER})
+    assert response.status_code == 200
+    assert "data-count-url" not in response.content.decode()
+    # The public page of the same article does ask site.js to count it.
+    public = client.get(article.get_absolute_url(), headers={"user-agent": BROWSER})
+    assert "data-count-url" in public.content.decode()
+    article.refresh_from_db()
+    assert article.view_count == 4
+    assert not ArticleDailyView.objects.exists()
