@@ -546,5 +546,7 @@ def _transition_message(name):
     }[name]
 
 
-from news import submission_admin  # noqa: E402, F401  (报送统计)
-from news import reading_admin  # noqa: E402, F401 - 阅读统计 registers itself
+from news import (
+    reading_admin,  # noqa: E402, F401 - 阅读统计 registers itself
+    submission_admin,  # noqa: E402, F401  (报送统计)
+)
