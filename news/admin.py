@@ -546,7 +546,5 @@ def _transition_message(name):
     }[name]
 
 
-from news import (
-    reading_admin,  # noqa: E402, F401 - 阅读统计 registers itself
-    submission_admin,  # noqa: E402, F401  (报送统计)
-)
+# The statistics reports (阅读统计, 报送统计) register their own admin pages.
+from news import reading_admin, submission_admin  # noqa: E402, F401
