@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
+from kexie.downloads import ProtectedFileField
 from kexie.models import SearchIndexedModel, StampedModel
 from kexie.richtext import RichTextField, html_to_text
 from kexie.slugs import unique_slug
@@ -390,8 +391,10 @@ class Attachment(models.Model):
     title = models.CharField(
         _("title"), max_length=200, blank=True, help_text=_("Left empty, the file name is used.")
     )
-    file = models.FileField(
+    # Its url is the download view: the stored file has no public address.
+    file = ProtectedFileField(
         _("file"),
+        download_view="news:attachment-download",
         upload_to=UploadTo("attachments"),
         validators=[validate_attachment],
         help_text=_("PDF, Word, Excel, PowerPoint, WPS, ZIP or images."),
