@@ -15,6 +15,7 @@ from news.sitemaps import ArticleSitemap, CategorySitemap, StaticSitemap
 from news.views import HomeView
 from organizations.sitemaps import OrganizationSitemap
 from pages import views as page_views
+from pages.sitemaps import PageSitemap
 
 admin.site.site_header = admin.site.site_title = format_lazy(
     _("{site} content management"), site=settings.KEXIE_SITE_SHORT_NAME
@@ -28,6 +29,7 @@ sitemaps = {
     "articles": ArticleSitemap,
     "honours": HonourSitemap,
     "organizations": OrganizationSitemap,
+    "pages": PageSitemap,
 }
 
 kexie_patterns = [
