@@ -402,6 +402,13 @@ class Attachment(models.Model):
     original_name = models.CharField(_("original file name"), max_length=255, editable=False)
     size = models.PositiveBigIntegerField(_("size"), default=0, editable=False)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+    # Written by save() (see news.integrity); the article page and the download compare.
+    approved_digests = models.JSONField(
+        _("approved field digests"), default=dict, blank=True, editable=False
+    )
+    approved_fingerprint = models.CharField(
+        _("approved fingerprint"), max_length=64, blank=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("attachment")
@@ -412,15 +419,26 @@ class Attachment(models.Model):
         return self.title or self.original_name
 
     def save(self, *args, **kwargs):
+        """Save and approve: only the application saves an attachment (see news.integrity)."""
         if self.file and not getattr(self.file, "_committed", True):
             self.original_name = PurePosixPath(self.file.name).name[:255]
             self.size = self.file.size or 0
         if not self.title:
             self.title = PurePosixPath(self.original_name).stem
+        # Store a new file now, so the approval covers the name it is stored under.
+        self._meta.get_field("file").pre_save(self, self._state.adding)
+        self.approved_digests, self.approved_fingerprint = integrity.attachment_approval(self)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "approved_digests", "approved_fingerprint"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("news:attachment-download", kwargs={"pk": self.pk})
+
+    def approval_problems(self):
+        """Public fields changed since the application last saved the row (news.integrity)."""
+        return integrity.attachment_changes(self)
 
 
 class ArticleRevision(models.Model):
@@ -505,6 +523,15 @@ class TamperAlert(models.Model):
 
     article = models.ForeignKey(
         Article, verbose_name=_("article"), related_name="tamper_alerts", on_delete=models.CASCADE
+    )
+    # Set when the changed row is one of the article's attachments.
+    attachment = models.ForeignKey(
+        Attachment,
+        verbose_name=_("attachment"),
+        related_name="tamper_alerts",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
     )
     fields = models.JSONField(_("changed fields"), default=list)
     key = models.CharField(_("key"), max_length=64, editable=False)
