@@ -133,6 +133,11 @@ class ArticlePreviewView(PermissionRequiredMixin, ArticleDetailView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(is_preview=True, **kwargs)
 
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        response["X-Robots-Tag"] = "noindex"
+        return response
+
 
 def attachment_download(request, pk):
     attachment = get_object_or_404(Attachment.objects.select_related("article"), pk=pk)
