@@ -91,6 +91,13 @@ class StrictLookupsMixin:
 
 
 class KexieAdminSite(admin.AdminSite):
+    def each_context(self, request):
+        context = super().each_context(request)
+        # The header and title may be lazy (read from the site settings): read them once.
+        for name in ("site_header", "site_title"):
+            context[name] = str(context[name])
+        return context
+
     def register(self, model_or_iterable, admin_class=None, **options):
         admin_class = admin_class or admin.ModelAdmin
         if not issubclass(admin_class, StrictLookupsMixin):

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
+from django.utils.functional import lazy
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.static import serve
@@ -14,10 +15,13 @@ from kexie.search.views import SearchView
 from news.sitemaps import ArticleSitemap, CategorySitemap, StaticSitemap
 from news.views import HomeView
 from organizations.sitemaps import OrganizationSitemap
+from pages import chrome
 from pages import views as page_views
+from pages.sitemaps import PageSitemap
 
+# The short name kept in the site settings (cached; see pages.chrome.admin_name).
 admin.site.site_header = admin.site.site_title = format_lazy(
-    _("{site} content management"), site=settings.KEXIE_SITE_SHORT_NAME
+    _("{site} content management"), site=lazy(chrome.admin_name, str)()
 )
 admin.site.index_title = _("Dashboard")
 
@@ -28,6 +32,7 @@ sitemaps = {
     "articles": ArticleSitemap,
     "honours": HonourSitemap,
     "organizations": OrganizationSitemap,
+    "pages": PageSitemap,
 }
 
 kexie_patterns = [

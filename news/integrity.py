@@ -1,4 +1,5 @@
-"""The approved fingerprint of an article and the check that the live row still matches it.
+"""The approved fingerprint of an article (and of each attachment) and the check that the
+live row still matches it.
 
 Whenever the application saves a published article (a reviewer's publish or edit, the
 demo loader), the model stores a SHA-256 digest of each public field and one
@@ -13,6 +14,18 @@ can write to the database but does not hold the key cannot forge an approval to 
 with their change (``SECRET_KEY_FALLBACKS`` keep approvals valid across a key rotation).
 The functions take any object with the article's attributes, so the data migration
 can use them on historical models.
+
+Attachments are rows of their own, saved by the article form's inline after the
+article row (and, for a reviewer, without any change to the article), so they do not
+fit in the article's fingerprint: each attachment carries its own, with the same
+mechanism (per-field digests, an HMAC under its own salt) over what the public gets
+of it: the article it is listed on, its title, the stored file the download
+delivers, the file name it is delivered under and the size shown. ``Attachment.save``
+approves what it writes; who may save one is the admin's call (on a published
+article only a reviewer changes attachments). The article page lists only
+attachments that pass, and the download view refuses one that fails; there is no
+approved revision of an attachment to fall back to, so a changed one is withheld
+until a reviewer saves it again (``news.tamper``).
 """
 
 import datetime
@@ -23,7 +36,7 @@ from django.conf import settings
 from django.utils.crypto import constant_time_compare, salted_hmac
 
 # Everything that decides what the public sees of an article, or whether it sees it.
-# Attachments are separate rows and are not covered; view_count changes on every read.
+# Attachments are checked on their own (ATTACHMENT_FIELDS); view_count changes on every read.
 CONTENT_FIELDS = (
     "title",
     "subtitle",
@@ -42,6 +55,8 @@ CONTENT_FIELDS = (
 PUBLIC_FIELDS = ("status", *CONTENT_FIELDS)
 PUBLISHED = "published"
 HMAC_SALT = "kexie.news.approved-fingerprint"
+ATTACHMENT_FIELDS = ("article_id", "title", "file", "original_name", "size")
+ATTACHMENT_SALT = "kexie.news.approved-attachment"
 
 
 def plain_value(value):
@@ -74,16 +89,16 @@ def digests(article, fields=PUBLIC_FIELDS):
     return {name: _digest(plain_value(getattr(article, name))) for name in fields}
 
 
-def fingerprint(field_digests, secret=None):
+def fingerprint(field_digests, secret=None, salt=HMAC_SALT):
     """One HMAC-SHA256 over the per-field digests: the approved fingerprint on the 审核单."""
     message = json.dumps(sorted(field_digests.items()))
-    return salted_hmac(HMAC_SALT, message, secret=secret, algorithm="sha256").hexdigest()
+    return salted_hmac(salt, message, secret=secret, algorithm="sha256").hexdigest()
 
 
-def fingerprint_matches(field_digests, stored):
+def fingerprint_matches(field_digests, stored, salt=HMAC_SALT):
     secrets = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
     return any(
-        constant_time_compare(fingerprint(field_digests, secret=secret), stored)
+        constant_time_compare(fingerprint(field_digests, secret=secret, salt=salt), stored)
         for secret in secrets
     )
 
@@ -100,7 +115,7 @@ def approval_of(article):
     return field_digests, fingerprint(field_digests)
 
 
-def changed_fields(article):
+def changed_fields(article, fields=PUBLIC_FIELDS, salt=HMAC_SALT):
     """The public fields of a published row that differ from what was approved.
 
     Only fields loaded on the instance are compared (lists defer the body), so the
@@ -110,11 +125,22 @@ def changed_fields(article):
     approved = article.approved_digests or {}
     if (
         not article.approved_fingerprint
-        or set(approved) != set(PUBLIC_FIELDS)
-        or not fingerprint_matches(approved, article.approved_fingerprint)
+        or set(approved) != set(fields)
+        or not fingerprint_matches(approved, article.approved_fingerprint, salt=salt)
     ):
-        return list(PUBLIC_FIELDS)
+        return list(fields)
     deferred = article.get_deferred_fields()
-    loaded = [name for name in PUBLIC_FIELDS if name not in deferred]
+    loaded = [name for name in fields if name not in deferred]
     live = digests(article, loaded)
     return [name for name in loaded if live[name] != approved[name]]
+
+
+def attachment_approval(attachment):
+    """(digests, fingerprint) of an attachment as the application saves it."""
+    field_digests = digests(attachment, ATTACHMENT_FIELDS)
+    return field_digests, fingerprint(field_digests, salt=ATTACHMENT_SALT)
+
+
+def attachment_changes(attachment):
+    """The public fields of an attachment that differ from what was saved through the app."""
+    return changed_fields(attachment, ATTACHMENT_FIELDS, ATTACHMENT_SALT)

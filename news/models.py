@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
+from kexie.downloads import ProtectedFileField
 from kexie.models import SearchIndexedModel, StampedModel
 from kexie.richtext import RichTextField, html_to_text
 from kexie.slugs import unique_slug
@@ -400,8 +401,10 @@ class Attachment(models.Model):
     title = models.CharField(
         _("title"), max_length=200, blank=True, help_text=_("Left empty, the file name is used.")
     )
-    file = models.FileField(
+    # Its url is the download view: the stored file has no public address.
+    file = ProtectedFileField(
         _("file"),
+        download_view="news:attachment-download",
         upload_to=UploadTo("attachments"),
         validators=[validate_attachment],
         help_text=_("PDF, Word, Excel, PowerPoint, WPS, ZIP or images."),
@@ -409,6 +412,13 @@ class Attachment(models.Model):
     original_name = models.CharField(_("original file name"), max_length=255, editable=False)
     size = models.PositiveBigIntegerField(_("size"), default=0, editable=False)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+    # Written by save() (see news.integrity); the article page and the download compare.
+    approved_digests = models.JSONField(
+        _("approved field digests"), default=dict, blank=True, editable=False
+    )
+    approved_fingerprint = models.CharField(
+        _("approved fingerprint"), max_length=64, blank=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("attachment")
@@ -419,15 +429,26 @@ class Attachment(models.Model):
         return self.title or self.original_name
 
     def save(self, *args, **kwargs):
+        """Save and approve: only the application saves an attachment (see news.integrity)."""
         if self.file and not getattr(self.file, "_committed", True):
             self.original_name = PurePosixPath(self.file.name).name[:255]
             self.size = self.file.size or 0
         if not self.title:
             self.title = PurePosixPath(self.original_name).stem
+        # Store a new file now, so the approval covers the name it is stored under.
+        self._meta.get_field("file").pre_save(self, self._state.adding)
+        self.approved_digests, self.approved_fingerprint = integrity.attachment_approval(self)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "approved_digests", "approved_fingerprint"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("news:attachment-download", kwargs={"pk": self.pk})
+
+    def approval_problems(self):
+        """Public fields changed since the application last saved the row (news.integrity)."""
+        return integrity.attachment_changes(self)
 
 
 class ArticleRevision(models.Model):
@@ -512,6 +533,15 @@ class TamperAlert(models.Model):
 
     article = models.ForeignKey(
         Article, verbose_name=_("article"), related_name="tamper_alerts", on_delete=models.CASCADE
+    )
+    # Set when the changed row is one of the article's attachments.
+    attachment = models.ForeignKey(
+        Attachment,
+        verbose_name=_("attachment"),
+        related_name="tamper_alerts",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
     )
     fields = models.JSONField(_("changed fields"), default=list)
     key = models.CharField(_("key"), max_length=64, editable=False)

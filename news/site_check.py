@@ -160,7 +160,7 @@ def banned_term_findings():
     findings = []
     # One matcher for the whole run: guard.check() looks up the term list's version each time.
     matcher = guard.get_matcher()
-    for content in guard.registered():
+    for content in guard.scanned():
         for obj in content.public():
             for hit in matcher.check(content.texts(obj)):
                 findings.append(

@@ -79,11 +79,14 @@ class ArticleDetailView(DetailView):
 
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()
+        self.attachments = list(self.object.attachments.all())
         if self.serves_approved_only:
-            # A row changed outside the workflow shows its approved revision, or nothing.
+            # A row changed outside the workflow shows its approved revision, or nothing;
+            # an attachment changed so is left out (it has no approved revision).
             self.object = tamper.served(self.object)
             if self.object is None:
                 return TemplateResponse(request, "news/article_unavailable.html", status=503)
+            self.attachments = tamper.vet_attachments(self.attachments)
         return self.render_to_response(self.get_context_data(object=self.object))
 
     def get_queryset(self):
@@ -94,7 +97,9 @@ class ArticleDetailView(DetailView):
         )
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(**self.neighbours(self.object), **kwargs)
+        return super().get_context_data(
+            attachments=self.attachments, **self.neighbours(self.object), **kwargs
+        )
 
     @staticmethod
     def neighbours(article):
@@ -128,12 +133,18 @@ class ArticlePreviewView(PermissionRequiredMixin, ArticleDetailView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(is_preview=True, **kwargs)
 
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        response["X-Robots-Tag"] = "noindex"
+        return response
+
 
 def attachment_download(request, pk):
     attachment = get_object_or_404(Attachment.objects.select_related("article"), pk=pk)
     article = attachment.article
-    if not article.is_public and not request.user.has_perm("news.view_article"):
-        raise Http404
+    staff = request.user.has_perm("news.view_article")
+    if not staff and not (article.is_public and tamper.attachment_served(attachment)):
+        raise Http404  # unpublished, or changed past the application: staff only
     return protected_file_response(
         attachment.file, filename=attachment.original_name, public=article.is_public
     )

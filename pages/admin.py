@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import HttpResponseRedirect
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from kexie import guard
@@ -79,12 +80,22 @@ class PageForm(guard.GuardedFormMixin, forms.ModelForm):
 @admin.register(Page)
 class PageAdmin(guard.GuardedAdminMixin, StampedAdminMixin, admin.ModelAdmin):
     form = PageForm
-    list_display = ["title", "slug", "order", "show_in_navigation", "is_published", "updated_at"]
+    list_display = [
+        "title", "slug", "order", "show_in_navigation", "is_published", "updated_at",
+        "preview_link",
+    ]  # fmt: skip
     list_filter = ["is_published", "show_in_navigation"]
     search_fields = ["title", "slug"]
     readonly_fields = ["created_at", "updated_at", "created_by", "updated_by"]
     fields = [*PageForm.Meta.fields, *readonly_fields]
     list_select_related = ["updated_by"]
 
+    @admin.display(description=_("preview"))
+    def preview_link(self, page):
+        return format_html(
+            '<a href="{}" target="_blank">{}</a>', page.get_preview_url(), _("preview")
+        )
+
     def view_on_site(self, page):
-        return page.get_absolute_url() if page.is_published else None
+        # The change page's button: the live page once published, the staff preview before.
+        return page.get_absolute_url() if page.is_published else page.get_preview_url()

@@ -12,6 +12,8 @@ from django.db import transaction
 from django.utils.functional import SimpleLazyObject
 
 CACHE_KEY = "pages:site-chrome:v1"
+# The admin's header needs only the short name: its own small entry, one query to fill.
+ADMIN_NAME_KEY = "pages:admin-name:v1"
 CACHE_SECONDS = 60 * 60  # changes drop the entry at once; this bounds writes made past the models
 
 
@@ -49,9 +51,22 @@ def get():
     return chrome
 
 
+def admin_name():
+    """The short name the admin's header and title show (SiteSettings.short_name)."""
+    name = cache.get(ADMIN_NAME_KEY)
+    if name is None:
+        from pages.models import SiteSettings
+
+        stored = SiteSettings.objects.filter(pk=SiteSettings.SINGLETON_PK)
+        # No row yet: the environment's default, as the unsaved row would carry.
+        name = stored.values_list("short_name", flat=True).first() or SiteSettings().short_name
+        cache.set(ADMIN_NAME_KEY, name, CACHE_SECONDS)
+    return name
+
+
 def invalidate():
     # After commit: a reader between the write and the commit would cache the old rows.
-    transaction.on_commit(lambda: cache.delete(CACHE_KEY))
+    transaction.on_commit(lambda: cache.delete_many([CACHE_KEY, ADMIN_NAME_KEY]))
 
 
 def context(request):

@@ -207,3 +207,6 @@ class Page(InvalidatesChrome, StampedModel):
 
     def get_absolute_url(self):
         return reverse("pages:page-detail", kwargs={"slug": self.slug})
+
+    def get_preview_url(self):
+        return reverse("pages:page-preview", kwargs={"pk": self.pk})

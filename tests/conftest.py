@@ -84,9 +84,9 @@ def _fresh_site_chrome():
 
     from pages import chrome
 
-    cache.delete(chrome.CACHE_KEY)
+    cache.delete_many([chrome.CACHE_KEY, chrome.ADMIN_NAME_KEY])
     yield
-    cache.delete(chrome.CACHE_KEY)
+    cache.delete_many([chrome.CACHE_KEY, chrome.ADMIN_NAME_KEY])
 
 
 @pytest.fixture

@@ -362,6 +362,7 @@ class GuardedContent:
     fields: tuple  # names of the model's fields that some public page shows
     public: Callable  # () -> queryset of what the public sees or will see when scheduled
     related: Callable | None = None  # (obj) -> {label: text} of related public texts
+    scanned: bool = True  # False: its text is scanned as part of another model's ``texts``
 
     def texts(self, obj):
         """{label: text} of every public text of ``obj``."""
@@ -377,7 +378,7 @@ class GuardedContent:
 _registry = {}
 
 
-def register(model, fields, *, public=None, texts=None):
+def register(model, fields, *, public=None, texts=None, scanned=True):
     """Declare the public text of ``model``: a one-liner such as ``register(Category, ["name"])``.
 
     ``fields``: every field a public page, the feed, the sitemap or search
@@ -385,14 +386,21 @@ def register(model, fields, *, public=None, texts=None):
     list to the truth). ``public``: what the public sees, all rows by default.
     ``texts``: related text shown with an object, such as attachment titles.
     Admin forms of the model guard these fields without declaring them again.
+    ``scanned=False``: the content scans (``scan_content``, the site self-check)
+    skip the model because another registration's ``texts`` already report it.
     """
     _registry[model._meta.label_lower] = GuardedContent(
-        model, tuple(fields), public or model._default_manager.all, texts
+        model, tuple(fields), public or model._default_manager.all, texts, scanned
     )
 
 
 def registered():
     return list(_registry.values())
+
+
+def scanned():
+    """The registrations a content scan goes through: each public text reported once."""
+    return [content for content in _registry.values() if content.scanned]
 
 
 def registration_for(model):

@@ -80,7 +80,9 @@ class KindResults:
         hits = []
         for object_id in ids:
             obj = objects.get(object_id)
-            if obj is None:  # unpublished between the two queries
+            if obj is not None:
+                obj = self.kind.present(obj)
+            if obj is None:  # unpublished between the two queries, or withheld
                 continue
             document = self.kind.document(obj)
             hits.append(

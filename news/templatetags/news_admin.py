@@ -1,7 +1,8 @@
 from django import template
 from django.db.models import Exists, OuterRef, Q, Subquery
 
-from news.models import Article, ArticleEvent, ArticleRevision, TamperAlert
+from news.models import Article, ArticleEvent, ArticleRevision, Attachment, TamperAlert
+from news.tamper import ATTACHMENT_PREFIX
 
 register = template.Library()
 
@@ -71,25 +72,36 @@ def tamper_alerts(context):
     if not (user.has_perm("news.publish_article") or user.has_perm("kexie.view_auditentry")):
         return None
     alerts = list(
-        TamperAlert.objects.select_related("article").order_by("-detected_at")[:ALERT_LIMIT]
+        TamperAlert.objects.select_related("article", "attachment").order_by("-detected_at")[
+            :ALERT_LIMIT
+        ]
     )
     open_alerts = []
     seen = set()
     for alert in alerts:
-        if alert.article_id in seen:
+        changed = alert.attachment or alert.article  # the row the alert is about
+        if (alert.article_id, alert.attachment_id) in seen:
             continue
-        seen.add(alert.article_id)
-        fields = alert.article.approval_problems()
-        if fields and (alert.article.is_approved or alert.article.status == "published"):
-            alert.current_fields = fields
+        seen.add((alert.article_id, alert.attachment_id))
+        if not (alert.article.is_approved or alert.article.status == "published"):
+            continue
+        fields = changed.approval_problems()
+        if fields:
+            prefix = ATTACHMENT_PREFIX if alert.attachment_id else ""
+            alert.current_fields = [prefix + name for name in fields]
             open_alerts.append(alert)
     return open_alerts
 
 
 @register.filter
 def field_labels(names):
+    """Field names of an alert as staff read them (``attachments.title``: 附件标题)."""
     labels = []
     for name in names:
-        field = Article._meta.get_field(name.removesuffix("_id"))
-        labels.append(str(field.verbose_name))
+        model, label = Article, ""
+        if name.startswith(ATTACHMENT_PREFIX):
+            model, label = Attachment, str(Attachment._meta.verbose_name)
+            name = name.removeprefix(ATTACHMENT_PREFIX)
+        field = model._meta.get_field(name.removesuffix("_id"))
+        labels.append(label + str(field.verbose_name))
     return "、".join(labels)

@@ -254,6 +254,7 @@ def test_staff_preview_any_status_but_the_public_cannot(client, make_staff):
     assert "还在修改的草稿" in response.text
     assert "工作人员预览" in response.text
     assert "no-cache" in response["Cache-Control"]
+    assert response["X-Robots-Tag"] == "noindex"
     assert "data-count-url" not in response.text  # site.js does not count previews
     article.refresh_from_db()
     assert article.view_count == 5  # previews are not counted

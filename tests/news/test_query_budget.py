@@ -23,7 +23,7 @@ BUDGETS = {
     "category": 4,  # nav, category, count, page
     "detail": 5,  # nav, article+category, attachments, previous, next (counting: article-views)
     "feed": 1,
-    "sitemap": 6,  # categories (count + list), articles (count + page), honours, organizations
+    "sitemap": 7,  # categories (count + list), articles (count + page), honours, organizations, pages
 }
 
 

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from news import site_check
-from tests.news.factories import ArticleFactory, CategoryFactory
+from tests.news.factories import ArticleFactory, AttachmentFactory, CategoryFactory
 
 
 def _ago(days):
@@ -118,3 +118,19 @@ def test_dashboard_panel_links_to_fixes_with_a_fixed_number_of_queries(
 
     small, large = queries_for(2), queries_for(20)
     assert small == large
+
+
+@pytest.mark.django_db
+def test_a_banned_term_in_an_attachment_title_is_one_finding(capsys):
+    article = ArticleFactory(category=CategoryFactory(name="通知公告", slug="tzgg"), title="通知")
+    attachment = AttachmentFactory(article=article, title="新蒲京报名表")
+    found = _findings("banned_term")
+    assert len(found) == 1
+    assert found[0].fix_url == reverse("admin:news_article_change", args=[article.pk])
+    assert "新蒲京" in found[0].problem
+
+    with pytest.raises(CommandError):
+        call_command("scan_content")
+    lines = [line for line in capsys.readouterr().out.splitlines() if "新蒲京" in line]
+    assert len(lines) == 1
+    assert attachment.title in lines[0]

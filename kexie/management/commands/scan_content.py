@@ -26,7 +26,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         found = 0
         checked = 0
-        for content in guard.registered():
+        for content in guard.scanned():
             for obj in content.public().iterator(chunk_size=500):
                 checked += 1
                 texts = content.texts(obj)

@@ -22,6 +22,22 @@ class Command(BaseCommand):
                 _("Article #%(pk)s “%(title)s” · changed fields: %(fields)s")
                 % {"pk": article.pk, "title": article.title, "fields": field_labels(fields)}
             )
+        attachments = tamper.attachment_problems()
+        for attachment, fields in attachments:
+            tamper.report_attachment(attachment, fields)
+            names = [tamper.ATTACHMENT_PREFIX + name for name in fields]
+            self.stdout.write(
+                _(
+                    "Attachment #%(pk)s “%(title)s” of article #%(article)s · "
+                    "changed fields: %(fields)s"
+                )
+                % {
+                    "pk": attachment.pk,
+                    "title": attachment.title,
+                    "article": attachment.article_id,
+                    "fields": field_labels(names),
+                }
+            )
         if found:
             self.stderr.write(
                 ngettext(
@@ -31,5 +47,15 @@ class Command(BaseCommand):
                 )
                 % {"n": len(found)}
             )
+        if attachments:
+            self.stderr.write(
+                ngettext(
+                    "%(n)d attachment was changed outside the review workflow.",
+                    "%(n)d attachments were changed outside the review workflow.",
+                    len(attachments),
+                )
+                % {"n": len(attachments)}
+            )
+        if found or attachments:
             sys.exit(1)
         self.stdout.write(_("Every published article matches its approved fingerprint."))
