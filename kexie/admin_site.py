@@ -54,7 +54,7 @@ class StrictLookupsMixin:
         asked = [key for key in request.GET if key not in NOT_LOOKUPS]
         if not asked:
             return []
-        offered = self.offered_lookups(request)
+        offered = getattr(self, "report_parameters", None) or self.offered_lookups(request)
         return [
             key for key in asked if key not in offered or NEVER_ALLOWED & set(key.split(LOOKUP_SEP))
         ]
@@ -67,6 +67,14 @@ class StrictLookupsMixin:
         return super().lookup_allowed(lookup, value, request)
 
     def changelist_view(self, request, extra_context=None):
+        return self.refusal(request) or super().changelist_view(request, extra_context)
+
+    def refusal(self, request):
+        """A redirect without the refused lookups (and an audit entry), or None.
+
+        Report pages that replace the changelist call this first; they list the
+        parameters they read in ``report_parameters``.
+        """
         refused = self.refused_lookups(request)
         if refused:
             from kexie import audit
@@ -87,7 +95,7 @@ class StrictLookupsMixin:
             return HttpResponseRedirect(
                 f"{request.path}?{urlencode(kept)}" if kept else request.path
             )
-        return super().changelist_view(request, extra_context)
+        return None
 
 
 class KexieAdminSite(admin.AdminSite):

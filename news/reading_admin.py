@@ -23,10 +23,12 @@ from news.models import Category, ReadingStatistics
 class ReadingStatisticsAdmin(StrictLookupsMixin, admin.ModelAdmin):
     """Read-only: the changelist is the report; no row is listed, added or changed.
 
-    The report reads its own parameters (period, day, month, start, end, category) and
-    never passes them to a changelist, so the strict-lookup check does not apply: its
-    changelist_view is replaced, not extended.
+    The report reads its own parameters (``report_parameters``) and never passes them
+    to a changelist; any other parameter is refused as on every changelist.
     """
+
+    # What the report reads; anything else (a lookup such as id__regex) is refused.
+    report_parameters = frozenset({"period", "day", "month", "start", "end", "category"})
 
     def get_queryset(self, request):
         # Nothing to open one by one: the report is the only view.
@@ -59,6 +61,8 @@ class ReadingStatisticsAdmin(StrictLookupsMixin, admin.ModelAdmin):
     def changelist_view(self, request, extra_context=None):
         if not self.has_view_permission(request):
             raise PermissionDenied
+        if refusal := self.refusal(request):
+            return refusal
         categories = list(
             Category.objects.select_related("parent").order_by(
                 "parent__order", "parent_id", "order", "id"

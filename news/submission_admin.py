@@ -34,6 +34,11 @@ class SubmissionStatisticsAdmin(StrictLookupsMixin, admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
+    # What the report reads; anything else (a lookup such as id__regex) is refused.
+    report_parameters = frozenset(
+        {"period", "year", "quarter", "month", "start", "end", "kind", "print"}
+    )
+
     def get_queryset(self, request):
         # Nothing to open one by one: the report is the only view.
         return super().get_queryset(request).none()
@@ -75,6 +80,10 @@ class SubmissionStatisticsAdmin(StrictLookupsMixin, admin.ModelAdmin):
         }
 
     def changelist_view(self, request, extra_context=None):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        if refusal := self.refusal(request):
+            return refusal
         report = self._report(request)
         context = {
             **self.admin_site.each_context(request),

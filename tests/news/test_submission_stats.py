@@ -351,7 +351,7 @@ def test_csv_export_has_the_same_figures(client, editor):
     assert "%E5%B9%B4%E5%BA%A6" in response["Content-Disposition"]  # 年度
     header, *rows = _csv(response)
     assert header[:9] == [
-        "名次",
+        "排名",
         "报送单位",
         "类型",
         "县市",
