@@ -548,3 +548,39 @@ def test_category_default_for_a_kind(grassroots, societies):
     county = OrganizationFactory(name="鹤峰县科学技术协会", kind=Kind.COUNTY)
     assert Category.objects.default_for(county) == grassroots
     assert Category.objects.default_for(None) is None
+
+
+def test_demo_has_contributors_and_submissions_in_every_state(client):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    call_command("load_demo", stdout=StringIO())
+    counts = (Article.objects.count(), ArticleEvent.objects.count())
+    call_command("load_demo", stdout=StringIO())
+    assert (Article.objects.count(), ArticleEvent.objects.count()) == counts
+
+    submissions = Article.objects.filter(organization__isnull=False)
+    assert 25 <= submissions.count() <= 40
+    states = set(submissions.values_list("status", flat=True))
+    assert {"draft", "pending", "returned", "declined", "published"} <= states
+    kinds = set(submissions.values_list("organization__kind", flat=True))
+    assert {Kind.COUNTY, Kind.SOCIETY} <= kinds
+    assert submissions.values("organization").distinct().count() >= 6
+    # Spread over two years, each with its review history in order.
+    oldest = submissions.order_by("created_at").first()
+    assert (submissions.latest("created_at").created_at - oldest.created_at).days > 600
+    declined = submissions.filter(status=Status.DECLINED).first()
+    event = declined.events.get(action=ArticleEvent.Action.DECLINED)
+    assert event.comment and event.created_at > declined.created_at
+
+    lichuan = Organization.objects.get(name="利川市科学技术协会")
+    contributor = StaffProfile.objects.get(user__username="tongxun-lichuan")
+    assert contributor.organization == lichuan
+    assert not contributor.user.has_usable_password()
+    grassroots = Category.objects.get(slug="grassroots")
+    assert grassroots.receives_submissions_from == Kind.COUNTY
+    accepted = submissions.filter(status=Status.PUBLISHED, organization=lichuan).first()
+    assert accepted.approval_problems() == []
+    assert "来源：利川市科协" in client.get(accepted.get_absolute_url()).text
+    assert accepted.title in client.get(lichuan.get_absolute_url()).text
