@@ -584,3 +584,28 @@ def test_demo_has_contributors_and_submissions_in_every_state(client):
     assert accepted.approval_problems() == []
     assert "来源：利川市科协" in client.get(accepted.get_absolute_url()).text
     assert accepted.title in client.get(lichuan.get_absolute_url()).text
+
+
+def test_the_service_keeps_a_contributors_organization_whatever_it_is_given(
+    contributor, lichuan, jianshi, grassroots
+):
+    """Not only the admin form: any caller of save_article gets the contributor's organization."""
+    created = services.save_article(
+        article=Article(title="脚本写入的稿件", category=grassroots, organization=jianshi),
+        user=contributor,
+    ).article
+    assert Article.objects.get(pk=created.pk).organization == lichuan
+    article = Article.objects.get(pk=created.pk)
+    article.organization = jianshi
+    services.save_article(article=article, user=contributor, expected_version=article.version)
+    assert Article.objects.get(pk=created.pk).organization == lichuan
+
+
+def test_a_revision_diff_names_the_organization(client, reviewer, lichuan, jianshi):
+    article = ArticleFactory(organization=lichuan, draft=True)
+    article.organization = jianshi
+    services.save_article(article=article, user=reviewer, expected_version=article.version)
+    revision = article.revisions.order_by("-number").first()
+    client.force_login(reviewer)
+    text = client.get(reverse("admin:news_article_revision", args=[article.pk, revision.pk])).text
+    assert "报送单位" in text and "<del>利川市</del><ins>建始县</ins>科学技术协会" in text
