@@ -211,7 +211,13 @@ class ArticleAdmin(guard.GuardedAdminMixin, StampedAdminMixin, admin.ModelAdmin)
         "updated_by_name",
     ]
     inlines = [AttachmentInline, ArticleEventInline]
-    actions = ["publish_selected", "withdraw_selected", "pin_selected", "unpin_selected"]
+    actions = [
+        "publish_selected",
+        "decline_selected",
+        "withdraw_selected",
+        "pin_selected",
+        "unpin_selected",
+    ]
     # The submitting organization is a reviewer's or editor's field; a 通讯员's articles
     # always carry their own organization (news.services.save_article).
     contributor_readonly_fields = ["organization"]
@@ -530,6 +536,32 @@ class ArticleAdmin(guard.GuardedAdminMixin, StampedAdminMixin, admin.ModelAdmin)
                 ngettext("%(n)d article published.", "%(n)d articles published.", n) % {"n": n}
             ),
         )
+
+    @admin.action(description=_("Decline selected submissions"), permissions=["publish"])
+    def decline_selected(self, request, queryset):
+        """不予采用 in bulk: a page asks for the one reason recorded on each article."""
+        reason = request.POST.get("review_comment", "").strip()
+        if request.POST.get("confirm") and reason:
+            self._run_transition(
+                request,
+                queryset,
+                lambda **kw: services.decline(**kw, comment=reason),
+                lambda n: (
+                    ngettext("%(n)d submission declined.", "%(n)d submissions declined.", n)
+                    % {"n": n}
+                ),
+            )
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Decline submissions"),
+            "articles": queryset.select_related("organization"),
+            "action": "decline_selected",
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            "missing_reason": bool(request.POST.get("confirm")),
+        }
+        return TemplateResponse(request, "admin/news/article/decline_selected.html", context)
 
     @admin.action(description=_("Withdraw selected articles"), permissions=["publish"])
     def withdraw_selected(self, request, queryset):

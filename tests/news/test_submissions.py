@@ -609,3 +609,39 @@ def test_a_revision_diff_names_the_organization(client, reviewer, lichuan, jians
     client.force_login(reviewer)
     text = client.get(reverse("admin:news_article_revision", args=[article.pk, revision.pk])).text
     assert "报送单位" in text and "<del>利川市</del><ins>建始县</ins>科学技术协会" in text
+
+
+def test_reviewer_declines_several_submissions_with_one_reason(client, reviewer, lichuan):
+    first, second = submitted(lichuan, "报送一"), submitted(lichuan, "报送二")
+    draft = ArticleFactory(title="草稿三", organization=lichuan, draft=True)
+    client.force_login(reviewer)
+    url = reverse("admin:news_article_changelist")
+    chosen = {"action": "decline_selected", "_selected_action": [first.pk, second.pk, draft.pk]}
+    page = client.post(url, chosen)
+    assert page.status_code == 200 and "报送一" in page.text and "不予采用" in page.text
+    refused = client.post(url, {**chosen, "confirm": "1", "review_comment": "  "})
+    assert "说明不予采用的理由" in refused.text
+    assert Article.objects.filter(status=Status.DECLINED).count() == 0
+
+    done = client.post(url, {**chosen, "confirm": "1", "review_comment": "本期已有同类报道"})
+    assert done.status_code == 302
+    statuses = dict(Article.objects.values_list("title", "status"))
+    assert statuses == {"报送一": "declined", "报送二": "declined", "草稿三": "draft"}
+    assert first.events.get(action=ArticleEvent.Action.DECLINED).comment == "本期已有同类报道"
+
+
+def test_contributor_has_no_decline_action(client, contributor, lichuan):
+    article = submitted(lichuan)
+    client.force_login(contributor)
+    url = reverse("admin:news_article_changelist")
+    assert "decline_selected" not in client.get(url).text
+    client.post(
+        url,
+        {
+            "action": "decline_selected",
+            "_selected_action": [article.pk],
+            "confirm": "1",
+            "review_comment": "x",
+        },
+    )
+    assert Article.objects.get(pk=article.pk).status == Status.PENDING
