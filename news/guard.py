@@ -14,9 +14,22 @@ def attachment_texts(article):
     }
 
 
+def article_texts(article):
+    """Attachment titles, and 来源 when it comes from the submitting organization."""
+    texts = attachment_texts(article)
+    if not article.source and article.organization_id:
+        label = Article._meta.get_field("organization").verbose_name
+        texts[str(label)] = article.source_display
+    return texts
+
+
 def public_articles():
     # Scheduled articles count: they go public by themselves when their time comes.
-    return Article.objects.filter(status=Article.Status.PUBLISHED).prefetch_related("attachments")
+    return (
+        Article.objects.filter(status=Article.Status.PUBLISHED)
+        .select_related("organization")
+        .prefetch_related("attachments")
+    )
 
 
 def public_attachments():
@@ -25,7 +38,7 @@ def public_attachments():
 
 # An article's attachment titles are checked with the article (publishing
 # refuses them) and on their own (scan_content names the attachment).
-guard.register(Article, ARTICLE_FIELDS, public=public_articles, texts=attachment_texts)
+guard.register(Article, ARTICLE_FIELDS, public=public_articles, texts=article_texts)
 guard.register(Attachment, ["title"], public=public_attachments)
 # Category names head the navigation of every page.
 guard.register(Category, ["name", "slug", "description"])

@@ -645,3 +645,17 @@ def test_contributor_has_no_decline_action(client, contributor, lichuan):
         },
     )
     assert Article.objects.get(pk=article.pk).status == Status.PENDING
+
+
+def test_a_banned_term_in_the_organization_shown_as_source_blocks_publishing(reviewer):
+    from kexie.models import BannedTerm
+
+    BannedTerm.objects.create(term="博彩", action=BannedTerm.Action.BLOCK)
+    renamed = OrganizationFactory(name="某博彩协会", is_active=False)
+    article = submitted(renamed, "一篇普通的报送稿件")
+    with pytest.raises(services.TransitionError, match="报送单位"):
+        services.publish(article=article, user=reviewer)
+    assert Article.objects.get(pk=article.pk).status == Status.PENDING
+    article.source = "恩施州科协"  # a typed source is what the public sees instead
+    article.save()
+    services.publish(article=article, user=reviewer)
