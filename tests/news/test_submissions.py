@@ -659,3 +659,22 @@ def test_a_banned_term_in_the_organization_shown_as_source_blocks_publishing(rev
     article.source = "恩施州科协"  # a typed source is what the public sees instead
     article.save()
     services.publish(article=article, user=reviewer)
+
+
+def test_a_contributor_account_needs_an_organization(client, member, django_user_model, lichuan):
+    site_admin = member(roles.SITE_ADMIN, "guanli01")
+    client.force_login(site_admin)
+    contributor_group = Group.objects.get(name=roles.CONTRIBUTOR)
+    data = {
+        "full_name": "向明",
+        "username": "tongxun99",
+        "password1": "Kexie-2026-contrib",
+        "password2": "Kexie-2026-contrib",
+        "roles": [contributor_group.pk],
+    }
+    response = client.post(reverse("admin:auth_user_add"), data)
+    assert response.status_code == 200 and "请选择其所在组织" in response.text
+    assert not django_user_model.objects.filter(username="tongxun99").exists()
+    response = client.post(reverse("admin:auth_user_add"), {**data, "organization": lichuan.pk})
+    assert response.status_code == 302
+    assert StaffProfile.objects.get(user__username="tongxun99").organization == lichuan
