@@ -8,6 +8,7 @@ from kexie.accounts import roles
 from kexie.models import StaffProfile
 from news.models import Article, Category
 from organizations.models import Organization
+from tests.e2e.conftest import save_screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -77,3 +78,4 @@ def test_contributor_submits_and_reviewer_accepts_into_grassroots(page, site, lo
     login(contributor)
     expect(page.locator("#my-submissions")).to_contain_text("利川市科协开展科技助农直播活动")
     expect(page.locator("#my-submissions")).to_contain_text("基层动态")
+    save_screenshot(page, "admin-contributor-dashboard")
