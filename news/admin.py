@@ -16,7 +16,15 @@ from kexie import guard
 from kexie.accounts.names import person_column
 from kexie.admin import ReadOnlyAdminMixin, StampedAdminMixin
 from news import diff, services
-from news.models import Article, ArticleEvent, ArticleRevision, Attachment, Category
+from news.models import (
+    Article,
+    ArticleEvent,
+    ArticleRevision,
+    Attachment,
+    Category,
+    submission_scope,
+)
+from organizations.models import Organization
 
 Status = Article.Status
 
@@ -113,7 +121,9 @@ class ArticleAdminForm(guard.GuardedFormMixin, forms.ModelForm):
         label=_("review comment"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("Recorded in the review history; required when sending an article back."),
+        help_text=_(
+            "Recorded in the review history; required when sending an article back or declining it."
+        ),
     )
     # The version the form was opened at; a save from an older form is refused.
     opened_version = forms.IntegerField(
@@ -124,7 +134,8 @@ class ArticleAdminForm(guard.GuardedFormMixin, forms.ModelForm):
         model = Article
         fields = [
             "title", "subtitle", "category", "publish_at", "cover", "summary", "body",
-            "source", "author", "responsible_editor", "is_pinned", "is_headline",
+            "source", "organization", "author", "responsible_editor", "is_pinned",
+            "is_headline",
         ]  # fmt: skip
 
     def __init__(self, *args, **kwargs):
@@ -171,17 +182,25 @@ class ArticleAdmin(guard.GuardedAdminMixin, StampedAdminMixin, admin.ModelAdmin)
         "title",
         "category",
         "status",
+        "organization",
         "publish_at",
         "view_count",
         "is_pinned",
         "is_headline",
         "preview_link",
     ]
-    list_filter = ["status", "category", "publish_at", "is_pinned", "is_headline"]
-    list_select_related = ["category", "category__parent"]
+    list_filter = [
+        "status",
+        "category",
+        ("organization", admin.RelatedOnlyFieldListFilter),
+        "publish_at",
+        "is_pinned",
+        "is_headline",
+    ]
+    list_select_related = ["category", "category__parent", "organization"]
     search_fields = ["title", "body"]
     date_hierarchy = "publish_at"
-    autocomplete_fields = ["category"]
+    autocomplete_fields = ["category", "organization"]
     readonly_fields = [
         "status",
         "pending_change",
@@ -192,14 +211,23 @@ class ArticleAdmin(guard.GuardedAdminMixin, StampedAdminMixin, admin.ModelAdmin)
         "updated_by_name",
     ]
     inlines = [AttachmentInline, ArticleEventInline]
-    actions = ["publish_selected", "withdraw_selected", "pin_selected", "unpin_selected"]
+    actions = [
+        "publish_selected",
+        "decline_selected",
+        "withdraw_selected",
+        "pin_selected",
+        "unpin_selected",
+    ]
+    # The submitting organization is a reviewer's or editor's field; a 通讯员's articles
+    # always carry their own organization (news.services.save_article).
+    contributor_readonly_fields = ["organization"]
     fieldsets = [
         (
             None,
             {"fields": ["title", "subtitle", "category", "status", "pending_change", "publish_at"]},
         ),
         (_("Content"), {"fields": ["cover", "summary", "body"]}),
-        (_("Credits"), {"fields": ["source", "author", "responsible_editor"]}),
+        (_("Credits"), {"fields": ["source", "organization", "author", "responsible_editor"]}),
         (_("Placement"), {"fields": ["is_pinned", "is_headline"]}),
         (_("Review"), {"fields": ["review_comment", "opened_version"]}),
         (
@@ -252,7 +280,50 @@ class ArticleAdmin(guard.GuardedAdminMixin, StampedAdminMixin, admin.ModelAdmin)
         if not self.has_publish_permission(request):
             # Where and when the public sees an article is a reviewer's call.
             readonly += services.PLACEMENT_FIELDS
+        if self.is_contributor(request):
+            readonly += self.contributor_readonly_fields
         return readonly
+
+    # --- 信息报送: a 通讯员 sees and touches only their organization's articles ----
+
+    def is_contributor(self, request):
+        return submission_scope(request.user) is not None
+
+    def get_queryset(self, request):
+        # Every admin path (list, change, history, actions, search, autocomplete,
+        # revisions, review sheet) starts here.
+        return super().get_queryset(request).visible_to(request.user)
+
+    def get_list_filter(self, request):
+        if self.is_contributor(request):
+            return [item for item in self.list_filter if not isinstance(item, tuple)]
+        return self.list_filter
+
+    def has_add_permission(self, request):
+        # A 通讯员 whose account has no organization cannot write for anyone.
+        if self.is_contributor(request) and not submission_scope(request.user):
+            return False
+        return super().has_add_permission(request)
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        scope = submission_scope(request.user)
+        if scope and "category" not in initial:
+            organization = Organization.objects.filter(pk=scope).first()
+            category = Category.objects.default_for(organization)
+            if category is not None:
+                initial["category"] = category.pk
+            elif request.method == "GET":
+                self.message_user(
+                    request,
+                    _(
+                        "No category is set to receive submissions from %(kind)s: "
+                        "choose the category yourself."
+                    )
+                    % {"kind": organization.get_kind_display()},
+                    messages.WARNING,
+                )
+        return initial
 
     def get_object(self, request, object_id, from_field=None):
         article = super().get_object(request, object_id, from_field)
@@ -329,6 +400,7 @@ class ArticleAdmin(guard.GuardedAdminMixin, StampedAdminMixin, admin.ModelAdmin)
             "can_submit": can_submit and status in services.TRANSITIONS["submit"].sources,
             "can_publish": can_publish and status != Status.PUBLISHED,
             "can_send_back": can_publish and status == Status.PENDING,
+            "can_decline": can_publish and status == Status.PENDING,
             "can_withdraw": can_publish and status == Status.PUBLISHED,
             "proposes_change": not can_publish and status == Status.PUBLISHED,
         }
@@ -357,7 +429,9 @@ class ArticleAdmin(guard.GuardedAdminMixin, StampedAdminMixin, admin.ModelAdmin)
         ]
 
     def _article_or_404(self, request, pk):
-        article = Article.objects.select_related("category__parent").filter(pk=pk).first()
+        article = (
+            self.get_queryset(request).select_related("category__parent").filter(pk=pk).first()
+        )
         if article is None or not self.has_view_permission(request, article):
             raise Http404
         return article
@@ -463,6 +537,32 @@ class ArticleAdmin(guard.GuardedAdminMixin, StampedAdminMixin, admin.ModelAdmin)
             ),
         )
 
+    @admin.action(description=_("Decline selected submissions"), permissions=["publish"])
+    def decline_selected(self, request, queryset):
+        """不予采用 in bulk: a page asks for the one reason recorded on each article."""
+        reason = request.POST.get("review_comment", "").strip()
+        if request.POST.get("confirm") and reason:
+            self._run_transition(
+                request,
+                queryset,
+                lambda **kw: services.decline(**kw, comment=reason),
+                lambda n: (
+                    ngettext("%(n)d submission declined.", "%(n)d submissions declined.", n)
+                    % {"n": n}
+                ),
+            )
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Decline submissions"),
+            "articles": queryset.select_related("organization"),
+            "action": "decline_selected",
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            "missing_reason": bool(request.POST.get("confirm")),
+        }
+        return TemplateResponse(request, "admin/news/article/decline_selected.html", context)
+
     @admin.action(description=_("Withdraw selected articles"), permissions=["publish"])
     def withdraw_selected(self, request, queryset):
         self._run_transition(
@@ -516,6 +616,12 @@ class ArticleEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             "news.view_article"
         )
 
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if submission_scope(request.user) is None:
+            return queryset
+        return queryset.filter(article__in=Article.objects.visible_to(request.user))
+
 
 def _error_text(error):
     if isinstance(error, ValidationError):
@@ -542,6 +648,7 @@ def _transition_message(name):
         "submit": _("The article was submitted for review."),
         "publish": _("The article was published."),
         "send_back": _("The article was sent back to its editor."),
+        "decline": _("The submission was declined."),
         "withdraw": _("The article was withdrawn."),
     }[name]
 

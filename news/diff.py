@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from kexie.richtext import sanitize_html
 from news import integrity
 from news.models import Article, Category
+from organizations.models import Organization
 
 BLOCK_END = re.compile(r"</(?:p|div|h[1-6]|li|tr|blockquote|table)>|<br\s*/?>", re.IGNORECASE)
 
@@ -34,6 +35,9 @@ def _display(name, value):
     if name == "category_id":
         category = Category.objects.select_related("parent").filter(pk=value).first()
         return str(category) if category else str(value)
+    if name == "organization_id":
+        organization = Organization.objects.filter(pk=value).only("name").first()
+        return organization.name if organization else str(value)
     if name == "publish_at":
         moment = timezone.localtime(datetime.datetime.fromisoformat(value))
         return moment.strftime("%Y-%m-%d %H:%M:%S")

@@ -46,6 +46,8 @@ CONTENT_FIELDS = (
     "summary",
     "body",
     "source",
+    # 来源 falls back to the submitting organization (Article.source_display).
+    "organization_id",
     "author",
     "responsible_editor",
     "publish_at",

@@ -11,8 +11,9 @@ from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
+from kexie.accounts import roles
 from kexie.downloads import ProtectedFileField
-from kexie.models import SearchIndexedModel, StampedModel
+from kexie.models import SearchIndexedModel, StaffProfile, StampedModel
 from kexie.richtext import RichTextField, html_to_text
 from kexie.slugs import unique_slug
 from kexie.uploads import UploadTo, make_thumbnail, validate_attachment, validate_image
@@ -26,6 +27,20 @@ NOTICE_WORDS = ("通知", "公告", "公示", "政策", "文件")
 NEWS_WORDS = ("动态", "要闻", "新闻", "工作", "资讯", "活动")
 NOTICE_UPDATE_DAYS = 180
 NEWS_UPDATE_DAYS = 14
+
+
+class CategoryQuerySet(models.QuerySet):
+    def default_for(self, organization):
+        """The category an article sent in by ``organization`` is placed in, or None.
+
+        A township association's news counts with its county's (基层动态).
+        """
+        if organization is None:
+            return None
+        kind = organization.kind
+        if kind == Organization.Kind.TOWNSHIP:
+            kind = Organization.Kind.COUNTY
+        return self.filter(receives_submissions_from=kind).order_by("order", "id").first()
 
 
 class Category(models.Model):
@@ -79,6 +94,8 @@ class Category(models.Model):
         ),
     )
 
+    objects = CategoryQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("category")
         verbose_name_plural = _("categories")
@@ -117,7 +134,38 @@ class Category(models.Model):
             raise ValidationError({"parent": _("Categories can be nested only two levels deep.")})
 
 
+def submission_scope(user):
+    """The organization a 通讯员 works for: the only one whose articles they may touch.
+
+    None for everyone else (editors, reviewers, admins see every article). A 通讯员
+    without an organization on their account gets 0, which matches no article.
+    Cached on the user object: the admin asks many times per request.
+    """
+    cached = getattr(user, "_kexie_submission_scope", "unset")
+    if cached != "unset":
+        return cached
+    scope = None
+    if getattr(user, "is_authenticated", False) and not user.is_superuser:
+        if user.groups.filter(name=roles.CONTRIBUTOR).exists():
+            profile = StaffProfile.objects.filter(user=user).only("organization_id").first()
+            scope = (profile and profile.organization_id) or 0
+    user._kexie_submission_scope = scope
+    return scope
+
+
 class ArticleQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The articles ``user`` may see and change in the back office.
+
+        The one scope for 信息报送: a 通讯员 sees only their organization's articles
+        (every admin page, preview, attachment and revision goes through this);
+        everyone else sees all. Permissions still decide what they may do.
+        """
+        scope = submission_scope(user)
+        if scope is None:
+            return self
+        return self.filter(organization_id=scope) if scope else self.none()
+
     def published(self):
         """The one door for public content: published, and its publish time has come."""
         return self.filter(status=Article.Status.PUBLISHED, publish_at__lte=timezone.now())
@@ -312,7 +360,14 @@ class Article(StampedModel, SearchIndexedModel):
         """What the public sees as 来源: the typed source, else the submitting organization."""
         if self.source:
             return self.source
-        return self.organization.name if self.organization_id else ""
+        if not self.organization_id:
+            return ""
+        return self.organization.short_name or self.organization.name
+
+    def is_visible_to(self, user):
+        """Whether ``user`` may work on this article (see ArticleQuerySet.visible_to)."""
+        scope = submission_scope(user)
+        return scope is None or (bool(scope) and self.organization_id == scope)
 
     def get_absolute_url(self):
         return reverse("news:article-detail", kwargs={"pk": self.pk})

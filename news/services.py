@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy
 from kexie import audit, guard
 from kexie.models import AuditEntry
 from news import integrity
-from news.models import Article, ArticleEvent, ArticleRevision
+from news.models import Article, ArticleEvent, ArticleRevision, submission_scope
 from news.signals import public_content_changed
 
 Status = Article.Status
@@ -60,6 +60,7 @@ class Transition:
     action: str
     refused: str
     needs_comment: bool = False
+    comment_required: str = ""
 
 
 TRANSITIONS = {
@@ -72,9 +73,12 @@ TRANSITIONS = {
             "Only drafts, returned and withdrawn articles can be submitted for review."
         ),
     ),
+    # A reviewer may still publish a declined article (信息报送: they changed their mind).
     "publish": Transition(
         permission=PUBLISH_PERMISSION,
-        sources=frozenset({Status.DRAFT, Status.RETURNED, Status.PENDING, Status.WITHDRAWN}),
+        sources=frozenset(
+            {Status.DRAFT, Status.RETURNED, Status.PENDING, Status.WITHDRAWN, Status.DECLINED}
+        ),
         target=Status.PUBLISHED,
         action=Action.PUBLISHED,
         refused=gettext_lazy("This article is already published."),
@@ -86,6 +90,22 @@ TRANSITIONS = {
         action=Action.SENT_BACK,
         refused=gettext_lazy("Only articles pending review can be sent back."),
         needs_comment=True,
+        comment_required=gettext_lazy(
+            "Say why the article is sent back, so its editor can fix it."
+        ),
+    ),
+    # 信息报送: a submission that will not be used. Final for its writer (a declined
+    # article cannot be submitted again); a reviewer may still publish it.
+    "decline": Transition(
+        permission=PUBLISH_PERMISSION,
+        sources=frozenset({Status.PENDING}),
+        target=Status.DECLINED,
+        action=Action.DECLINED,
+        refused=gettext_lazy("Only articles pending review can be declined."),
+        needs_comment=True,
+        comment_required=gettext_lazy(
+            "Say why the article is declined, so its organization knows."
+        ),
     ),
     "withdraw": Transition(
         permission=PUBLISH_PERMISSION,
@@ -119,8 +139,38 @@ def check_transition(name, *, article, user, comment=""):
     if article.status not in transition.sources:
         raise TransitionError(transition.refused)
     if transition.needs_comment and not comment.strip():
-        raise TransitionError(_("Say why the article is sent back, so its editor can fix it."))
+        raise TransitionError(str(transition.comment_required))
     return transition
+
+
+OTHER_ORGANIZATION = gettext_lazy(
+    "This article belongs to another organization: a 通讯员 works only on the articles "
+    "of their own organization."
+)
+NO_ORGANIZATION = gettext_lazy(
+    "Your account has no organization, so you cannot write articles for 信息报送. "
+    "Ask a site administrator to set your organization."
+)
+
+
+def check_scope(article, user):
+    """Refuse (NotAllowed) a 通讯员 acting on another organization's article.
+
+    Every step below calls this on the stored row, so no request (form, button, list
+    action, revision page, script) reaches around the admin's scoped lists.
+    """
+    if not article.is_visible_to(user):
+        raise NotAllowed(OTHER_ORGANIZATION, code="scope")
+
+
+def submitting_organization_id(user):
+    """For a new article: the 通讯员's own organization (never the form's); None for others."""
+    scope = submission_scope(user)
+    if scope is None:
+        return None
+    if not scope:
+        raise NotAllowed(NO_ORGANIZATION, code="no_organization")
+    return scope
 
 
 def check_banned_terms(article):
@@ -208,8 +258,15 @@ def save_article(*, article, user, expected_version=None, step=None, comment="",
     current = None
     if article.pk is not None:
         current = _lock(article)
+        check_scope(current, user)
         if expected_version != current.version:
             raise StaleEdit(STALE_MESSAGE, code="stale")
+        if submission_scope(user) is not None:
+            article.organization_id = current.organization_id
+    else:
+        organization_id = submitting_organization_id(user)
+        if organization_id is not None:
+            article.organization_id = organization_id
     state = current or Article(status=Status.DRAFT)
     transition = None
     if step:
@@ -295,6 +352,7 @@ def _apply(transition, name, *, article, user, comment="", publish_at=None):
 def perform_transition(name, *, article, user, comment="", publish_at=None):
     """Take one review step on the stored article (list actions, scripts)."""
     current = _lock(article)
+    check_scope(current, user)
     transition = check_transition(name, article=current, user=user, comment=comment)
     event = _apply(
         transition, name, article=current, user=user, comment=comment, publish_at=publish_at
@@ -317,12 +375,17 @@ def send_back(*, article, user, comment):
     return perform_transition("send_back", article=article, user=user, comment=comment)
 
 
+def decline(*, article, user, comment):
+    return perform_transition("decline", article=article, user=user, comment=comment)
+
+
 @transaction.atomic
 def set_placement(*, article, user, **placement):
     """Pin, unpin or feature an article: a reviewer's call, approved as it is saved."""
     if not may_publish(user):
         raise NotAllowed(_("You do not have permission to do this."))
     current = _lock(article)
+    check_scope(current, user)
     unknown = set(placement) - set(PLACEMENT_FIELDS)
     if unknown:
         raise TransitionError(_("Unknown review step."))
@@ -381,8 +444,9 @@ def _apply_data(article, data):
         setattr(article, name, value)
 
 
-def _locked_revision(revision):
+def _locked_revision(revision, user):
     article = _lock(revision.article_id)
+    check_scope(article, user)
     revision = ArticleRevision.objects.select_for_update().get(pk=revision.pk)
     return article, revision
 
@@ -391,7 +455,7 @@ def _revision_for_review(revision, user):
     """The locked article and revision, if ``user`` may decide on it and it is still open."""
     if not may_publish(user):
         raise NotAllowed(_("You do not have permission to do this."))
-    article, revision = _locked_revision(revision)
+    article, revision = _locked_revision(revision, user)
     if revision.status != RevisionStatus.PENDING:
         raise TransitionError(_("This change has already been handled."))
     return article, revision
@@ -451,7 +515,7 @@ def restore_revision(*, revision, user):
     """
     if not user.has_perm(CHANGE_PERMISSION):
         raise NotAllowed(_("You do not have permission to do this."))
-    article, revision = _locked_revision(revision)
+    article, revision = _locked_revision(revision, user)
     if article.status == Status.PUBLISHED:
         return propose_change(
             article=article, data=dict(revision.data), user=user, restored_from=revision

@@ -5,7 +5,7 @@ from news import feeds, views
 app_name = "news"
 
 urlpatterns = [
-    path("", views.ArticleListView.as_view(), name="article-list"),
+    path("", views.AllArticlesView.as_view(), name="article-list"),
     path("category/<slug:slug>/", views.CategoryView.as_view(), name="category"),
     path("<int:pk>.html", views.ArticleDetailView.as_view(), name="article-detail"),
     path("<int:pk>/views/", views.article_views, name="article-views"),

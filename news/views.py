@@ -15,6 +15,7 @@ from kexie.useragents import is_bot
 from kexie.views import PaginatedListMixin
 from news import tamper
 from news.models import Article, Attachment, Category
+from organizations.models import Organization
 
 HOME_SECTION_SIZE = 6
 
@@ -59,6 +60,26 @@ class ArticleListView(PaginatedListMixin, ListView):
         return context
 
 
+class AllArticlesView(ArticleListView):
+    """/news/: every published article; ``?org=<slug>`` lists one organization's submissions."""
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        self.organization = None
+        slug = self.request.GET.get("org")
+        if slug is not None:
+            self.organization = (
+                Organization.objects.active().filter(slug=slug[:80]).only("name", "slug").first()
+            )
+            if self.organization is None:
+                raise Http404
+            queryset = queryset.filter(organization=self.organization)
+        return queryset
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(organization=self.organization, **kwargs)
+
+
 class CategoryView(ArticleListView):
     template_name = "news/category_detail.html"
 
@@ -92,7 +113,7 @@ class ArticleDetailView(DetailView):
     def get_queryset(self):
         return (
             Article.objects.published()
-            .select_related("category__parent")
+            .select_related("category__parent", "organization")
             .prefetch_related("attachments")
         )
 
@@ -125,7 +146,11 @@ class ArticlePreviewView(PermissionRequiredMixin, ArticleDetailView):
     serves_approved_only = False  # staff see the row as it is
 
     def get_queryset(self):
-        return Article.objects.select_related("category__parent").prefetch_related("attachments")
+        return (
+            Article.objects.visible_to(self.request.user)
+            .select_related("category__parent", "organization")
+            .prefetch_related("attachments")
+        )
 
     def get_object(self, queryset=None):
         return DetailView.get_object(self, queryset)
@@ -142,7 +167,7 @@ class ArticlePreviewView(PermissionRequiredMixin, ArticleDetailView):
 def attachment_download(request, pk):
     attachment = get_object_or_404(Attachment.objects.select_related("article"), pk=pk)
     article = attachment.article
-    staff = request.user.has_perm("news.view_article")
+    staff = request.user.has_perm("news.view_article") and article.is_visible_to(request.user)
     if not staff and not (article.is_public and tamper.attachment_served(attachment)):
         raise Http404  # unpublished, or changed past the application: staff only
     return protected_file_response(

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from kexie import audit
+from kexie.accounts.roles import CONTRIBUTOR
 from kexie.models import AuditEntry, StaffProfile
 
 
@@ -25,11 +26,24 @@ class StaffCreationForm(UserCreationForm):
         # The profile's own field, so shared code names no app's model.
         queryset=StaffProfile._meta.get_field("organization").related_model.objects.all(),
         required=False,
-        help_text=_("The organization this person works for, if it is not the association."),
+        help_text=_(
+            "The organization this person works for, if it is not the association. "
+            "Required for a 通讯员, who writes for this organization only."
+        ),
     )
 
     class Meta(UserCreationForm.Meta):
         fields = ["full_name", "username"]
+
+    def clean(self):
+        cleaned = super().clean()
+        chosen = {group.name for group in cleaned.get("roles") or []}
+        if CONTRIBUTOR in chosen and not cleaned.get("organization"):
+            self.add_error(
+                "organization",
+                _("A 通讯员 writes for one organization: choose it."),
+            )
+        return cleaned
 
 
 class StaffChangeForm(UserChangeForm):

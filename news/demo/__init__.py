@@ -158,6 +158,13 @@ def _demo_pdf():
     return ContentFile(content, name="科普日活动方案.pdf")
 
 
+def load_late(stdout):
+    """After every app's demo: the 信息报送 submissions need the directory's organizations."""
+    from news.demo import submissions
+
+    submissions.load(stdout)
+
+
 def load(stdout):
     categories = {}
     for slug, name, parent, order, show_on_home in CATEGORIES:

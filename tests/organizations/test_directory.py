@@ -180,8 +180,9 @@ def test_detail_query_count_is_constant(
 ):
     prefecture = _populate(size)
     client.get(prefecture.get_absolute_url())  # the term list, once per change
-    # organization with parent, children, member count, news mentions, honours, navigation
-    with django_assert_num_queries(6):
+    # organization with parent, children, member count, news mentions, news sent in
+    # (信息报送), honours, navigation
+    with django_assert_num_queries(7):
         response = client.get(prefecture.get_absolute_url())
     assert len(response.context["children"]) == size
 

@@ -25,6 +25,9 @@ class Command(BaseCommand):
     def load(self):
         # Each local app may ship a ``demo`` module with ``load(stdout)``; order
         # follows INSTALLED_APPS so organizations exist before the honours citing them.
+        # A module's optional ``load_late(stdout)`` runs after every app's ``load``
+        # (news's 信息报送 submissions need the organizations, which come after news).
+        late = []
         for app_config in apps.get_app_configs():
             if app_config.name not in settings.LOCAL_APPS:
                 continue
@@ -35,3 +38,7 @@ class Command(BaseCommand):
                     raise
                 continue
             module.load(self.stdout)
+            if hasattr(module, "load_late"):
+                late.append(module.load_late)
+        for load_late in late:
+            load_late(self.stdout)
