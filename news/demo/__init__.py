@@ -159,10 +159,13 @@ def _demo_pdf():
 
 
 def load_late(stdout):
-    """After every app's demo: the 信息报送 submissions need the directory's organizations."""
+    """After every app's demo: the 信息报送 submissions need the directory's organizations;
+    then daily views for every published article, so 阅读统计 has figures to show."""
     from news.demo import submissions
+    from news.demo_views import fill_demo_views
 
     submissions.load(stdout)
+    fill_demo_views()
 
 
 def load(stdout):
