@@ -28,9 +28,10 @@ Action = ArticleEvent.Action
 Kind = Organization.Kind
 # The report itself: the event aggregate, the accepted aggregate, the organizations.
 REPORT_QUERIES = 3
-# The admin page: session, user, the user's and groups' permissions, the report's three, and
-# the session's refreshed expiry (a savepoint, the update, its release).
-ADMIN_PAGE_QUERIES = 10
+# The admin page: session, user, the user's and groups' permissions, whether the user is a
+# 通讯员 (news.models.submission_scope, asked by the sidebar), the report's three, and the
+# session's refreshed expiry (a savepoint, the update, its release).
+ADMIN_PAGE_QUERIES = 11
 
 
 def at(year, month, day, hour=10, minute=0):
