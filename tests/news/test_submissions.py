@@ -9,6 +9,7 @@ forms are posted as a browser would post them (read from the page).
 import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
+from django.utils import timezone
 
 from kexie.accounts import roles
 from kexie.models import AuditEntry, StaffProfile
@@ -453,6 +454,25 @@ def test_the_done_when_flow(client, contributor, reviewer, lichuan, grassroots, 
     assert "利川市科协举办科技下乡活动" in organization_page
     listed = client.get(reverse("news:article-list"), {"org": lichuan.slug}).text
     assert "利川市科协举办科技下乡活动" in listed
+
+    # 报送统计 counts it for this year: submitted once, accepted once, into 基层动态.
+    client.force_login(reviewer)
+    report = client.get("/admin/news/submissionstatistics/").context["report"]
+    row = next(row for row in report.rows if row.organization_id == lichuan.pk)
+    assert (row.submitted, row.accepted, row.returned, row.declined) == (1, 1, 0, 0)
+    assert row.by_category == {grassroots.pk: 1}
+    # So does 数说科协's 报送采用 block, under 利川市, on the public page.
+    client.logout()
+    statistics = client.get("/statistics/")
+    block = next(
+        section
+        for section in statistics.context["sections"]
+        if section["block"].key == "submissions-by-county"
+    )
+    chart = block["chart"]
+    counties = [str(label) for label, _colour in chart.series]
+    this_year = next(row for row in chart.rows if row.label == str(timezone.localdate().year))
+    assert this_year.counts[counties.index("利川市")] == 1
 
     # Withdrawn, it leaves the organization's page too.
     services.withdraw(article=article, user=reviewer)
