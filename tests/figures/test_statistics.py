@@ -21,8 +21,9 @@ SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 # Rendering the page (the page cache off, the header and footer warm in the shared cache, as
 # on a running site): the years (news, honours), the block choices, ten aggregates for nine
 # blocks (five on organizations and members, three on honours, news by year and category plus
-# the names of the top categories), and the navigation's categories.
-QUERIES = 14
+# the names of the top categories). The navigation's categories come with the header,
+# built once per content generation (kexie.pagecache.fragments).
+QUERIES = 13
 
 
 class _Tables(HTMLParser):
