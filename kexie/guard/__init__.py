@@ -165,8 +165,38 @@ def normalized_parts(text):
     if "<" not in text:
         return (normalize(text),)
     visible = TAG_RE.sub("", text)
-    hidden = " ".join(TAG_RE.findall(text))
-    return normalize(visible), normalize(hidden)
+    return normalize(visible), normalize_tags(TAG_RE.findall(text))
+
+
+# The tags of public pages repeat (the header's links, <li>, </a>): each distinct tag is
+# folded once per process. Bounded; a full memo starts again.
+_TAG_MEMO_SIZE = 20_000
+_tag_memo = {}
+
+
+def _fold_tag(tag):
+    """(normal form of one tag, whether it may be joined to what comes before it as is)."""
+    found = _tag_memo.get(tag)
+    if found is None:
+        stripped = NON_WORD_RE.sub("", html.unescape(tag))
+        # Normalizing pieces one by one gives the normal form of the whole only where
+        # NFKC cannot join a piece to the one before: it starts with an ASCII letter
+        # or digit (a tag name does), or has nothing left to join.
+        lead = skeleton(stripped[:1])
+        joinable = not stripped or (lead[:1].isascii() and lead[:1].isalnum())
+        found = (normalize(tag), joinable)
+        if len(_tag_memo) >= _TAG_MEMO_SIZE:
+            _tag_memo.clear()
+        _tag_memo[tag] = found
+    return found
+
+
+def normalize_tags(tags):
+    """The normal form of ``" ".join(tags)``, from each distinct tag's, folded once."""
+    folded = [_fold_tag(tag) for tag in tags]
+    if all(joinable for _form, joinable in folded[1:]):
+        return "".join(form for form, _joinable in folded)
+    return normalize(" ".join(tags))
 
 
 def locate(text, term):
