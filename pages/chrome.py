@@ -58,15 +58,20 @@ def invalidate():
     transaction.on_commit(lambda: cache.delete(CACHE_KEY))
 
 
+def _for_request(request):
+    if fragments.generation_of(request) is None:
+        return get()
+    # Once per content generation in each process (kexie.pagecache.fragments): these
+    # rows are public content, so a change replaces the generation. Built from the
+    # database, not the shared copy, which is dropped only after the new generation.
+    return fragments.memo(request, "pages.chrome", build)
+
+
 def context(request):
     """Template context processor: ``site`` and the names base.html uses, read lazily."""
     chrome = getattr(request, "_site_chrome", None)
     if chrome is None:
-        # Once per content generation in each process (kexie.pagecache.fragments):
-        # these rows are public content, so any change replaces the generation.
-        chrome = request._site_chrome = SimpleLazyObject(
-            lambda: fragments.memo(request, "pages.chrome", get)
-        )
+        chrome = request._site_chrome = SimpleLazyObject(lambda: _for_request(request))
     return {
         "site": chrome,
         "site_name": SimpleLazyObject(lambda: chrome.settings.site_name),
