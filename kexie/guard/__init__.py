@@ -265,8 +265,11 @@ class Automaton:
         self._steps = [transitions.get for transitions in delta]
         self._out = out
         self.size = len(goto)
+        self._any = _presence_pattern(pattern for pattern in patterns if pattern)
 
     def find(self, text):
+        if self._any is None or self._any.search(text) is None:
+            return set()  # the usual case, a clean page: one pass of the regex engine
         steps, out = self._steps, self._out
         from_root = steps[0]
         state, found = 0, set()
@@ -277,6 +280,28 @@ class Automaton:
             if out[state]:
                 found.update(out[state])
         return found
+
+
+def _presence_pattern(terms):
+    """A regex matching wherever one of ``terms`` begins: their trie, written as a regex.
+
+    It only tells whether any term is present (a branch stops where a term ends),
+    so the pure-Python walk runs only for text that has a hit. None: no terms.
+    """
+    trie = {}
+    for term in terms:
+        node = trie
+        for char in term:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def branch(node):
+        if "" in node:
+            return ""
+        alternatives = [re.escape(char) + branch(child) for char, child in sorted(node.items())]
+        return alternatives[0] if len(alternatives) == 1 else "(?:" + "|".join(alternatives) + ")"
+
+    return re.compile(branch(trie)) if trie else None
 
 
 @dataclass(frozen=True, order=True)
