@@ -61,3 +61,20 @@ def test_without_a_generation_the_parts_are_built_every_time(rf):
     for _ in range(2):
         fragments.memo(request, "test", lambda: built.append(1) or "x")
     assert len(built) == 3
+
+
+def test_a_row_changed_after_it_was_checked_is_still_caught(client):
+    """The integrity check remembers digests and verdicts; a changed row has new values."""
+    from kexie import pagecache
+    from news.models import Article
+    from tests.news.factories import ArticleFactory
+
+    article = ArticleFactory(title="科普日活动圆满结束")
+    assert "科普日活动圆满结束" in client.get("/news/").text  # the memo now knows this row
+    Article.objects.filter(pk=article.pk).update(title="88805tccn官方版")
+    pagecache.bump()  # a write past the models, as the README says to do
+    html = client.get("/news/").text
+    assert "88805tccn" not in html and "科普日活动圆满结束" in html
+    row = Article.objects.get(pk=article.pk)
+    Article.objects.filter(pk=article.pk).update(approved_digests={**row.approved_digests})
+    assert "88805tccn" not in client.get(row.get_absolute_url()).text
