@@ -165,6 +165,12 @@ def free_port():
     raise RuntimeError("no free port in 9100-9199")
 
 
+# One key for this process and the app servers: the articles are approved here (an HMAC
+# with the secret key, news.integrity), and app servers holding another key would take
+# every article for a row changed in the database and serve its recorded revision.
+SECRET_KEY = secrets.token_urlsafe(60)
+
+
 def production_env():
     settings = connection.settings_dict
     database_url = (
@@ -175,7 +181,7 @@ def production_env():
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "bench.pages_settings",
         "DJANGO_DEBUG": "0",
-        "DJANGO_SECRET_KEY": secrets.token_urlsafe(60),
+        "DJANGO_SECRET_KEY": SECRET_KEY,
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
         "DJANGO_SECURE_SSL_REDIRECT": "0",
         "DJANGO_CONN_MAX_AGE": "600",
@@ -449,7 +455,10 @@ def main():
             "KEY_PREFIX": os.environ.get("KEXIE_CACHE_PREFIX", "kexie"),
         }
     }
-    with override_settings(CACHES=redis_cache), tempfile.TemporaryDirectory() as workdir:
+    with (
+        override_settings(CACHES=redis_cache, SECRET_KEY=SECRET_KEY),
+        tempfile.TemporaryDirectory() as workdir,
+    ):
         started = time.perf_counter()
         rng = populate()
         pagecache.clear()
