@@ -20,8 +20,11 @@ URLconf that adds two yardsticks, and runs ``wrk`` against:
 
 It prints req/s, p50 and p99 and each row's ratio to the floor measured in the
 same run (the mean of the floor before and after), checks that the view count
-grows by exactly the number of readings sent, and prints what the banned-term
-scan and gzip cost per page (paid once per cached version).
+grows by exactly the number of readings sent, and prints, in-process with debug
+off, what rendering each page costs (not in the cache, and right after an edit)
+and what the banned-term scan and gzip add (paid once per cached version).
+This process and the app servers share the secret key (articles are approved
+with it) and the cache configuration (so the edits made here reach them).
 
 ``BENCH_SECONDS`` (default 5) and ``BENCH_ROUNDS`` (default 1) tune the run.
 """
