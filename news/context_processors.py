@@ -1,3 +1,4 @@
+from kexie.pagecache import fragments
 from news.models import Category
 
 
@@ -12,4 +13,4 @@ def navigation(request):
     which the template calls when it renders the menu: pages without it (the admin,
     feeds) pay no query.
     """
-    return {"nav_categories": _top_categories}
+    return {"nav_categories": lambda: fragments.memo(request, "news.nav", _top_categories)}

@@ -77,9 +77,35 @@ def snapshot(article):
     return {name: plain_value(getattr(article, name)) for name in CONTENT_FIELDS}
 
 
+# Public pages check every article they list: the digests of short values (titles,
+# times, flags) and the verdicts on stored fingerprints are remembered per process.
+# Both are pure functions of their inputs (and of the keys, for the verdicts), so a
+# changed row is still caught: its values, hence its digests, are new.
+MEMO_ENTRIES = 20_000
+MEMO_VALUE_CHARS = 1_000
+_digest_memo = {}
+_verdict_memo = {}
+
+
+def _remember(memo, key, value):
+    if len(memo) >= MEMO_ENTRIES:
+        memo.clear()
+    memo[key] = value
+    return value
+
+
 def _digest(value):
+    short = isinstance(value, str | int | float | type(None)) and (
+        not isinstance(value, str) or len(value) <= MEMO_VALUE_CHARS
+    )
+    key = (type(value), value)
+    if short:
+        found = _digest_memo.get(key)
+        if found is not None:
+            return found
     encoded = json.dumps(value, ensure_ascii=False, sort_keys=True).encode()
-    return hashlib.sha256(encoded).hexdigest()
+    digest = hashlib.sha256(encoded).hexdigest()
+    return _remember(_digest_memo, key, digest) if short else digest
 
 
 def digests_of_data(data, *, status=PUBLISHED, fields=PUBLIC_FIELDS):
@@ -98,11 +124,16 @@ def fingerprint(field_digests, secret=None, salt=HMAC_SALT):
 
 
 def fingerprint_matches(field_digests, stored, salt=HMAC_SALT):
-    secrets = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
-    return any(
-        constant_time_compare(fingerprint(field_digests, secret=secret, salt=salt), stored)
-        for secret in secrets
-    )
+    secrets = (settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", []))
+    key = (salt, stored, tuple(sorted(field_digests.items())), secrets)
+    verdict = _verdict_memo.get(key)
+    if verdict is None:
+        verdict = any(
+            constant_time_compare(fingerprint(field_digests, secret=secret, salt=salt), stored)
+            for secret in secrets
+        )
+        _remember(_verdict_memo, key, verdict)
+    return verdict
 
 
 def fingerprint_of_data(data):

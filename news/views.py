@@ -1,4 +1,5 @@
 from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.db import connection
 from django.db.models import F, Q, Window
 from django.db.models.functions import RowNumber
 from django.http import Http404, HttpResponseForbidden, JsonResponse
@@ -20,29 +21,43 @@ from organizations.models import Organization
 HOME_SECTION_SIZE = 6
 
 
+def latest_per_section(articles, sections, size=HOME_SECTION_SIZE):
+    """The newest ``size`` of ``articles`` in each section, in one query.
+
+    PostgreSQL: a UNION ALL of one LIMIT query per section, each reading only the
+    top of its own index range, so the cost does not grow with the archive.
+    Databases that cannot slice inside a UNION (SQLite) number the rows instead.
+    """
+    if not sections:
+        return []
+    order = ["-is_pinned", "-publish_at", "-id"]
+    if connection.features.supports_slicing_ordering_in_compound:
+        newest = articles.order_by(*order)
+        parts = [newest.filter(category=section)[:size] for section in sections]
+        return parts[0].union(*parts[1:], all=True)
+    numbered = articles.filter(category__in=sections).annotate(
+        row=Window(
+            RowNumber(),
+            partition_by=F("category"),
+            order_by=[F("is_pinned").desc(), F("publish_at").desc(), F("id").desc()],
+        )
+    )
+    return numbered.filter(row__lte=size)
+
+
 class HomeView(TemplateView):
     template_name = "home.html"
 
     def get_context_data(self, **kwargs):
         published = Article.objects.published()
         sections = list(Category.objects.filter(show_on_home=True))
-        latest = (
-            published.filter(category__in=sections)
-            .annotate(
-                row=Window(
-                    RowNumber(),
-                    partition_by=F("category"),
-                    order_by=[F("is_pinned").desc(), F("publish_at").desc(), F("id").desc()],
-                )
-            )
-            .filter(row__lte=HOME_SECTION_SIZE)
-            .defer("body")
-        )
         by_category = {}
-        for article in latest:
+        for article in latest_per_section(published.defer("body"), sections):
             by_category.setdefault(article.category_id, []).append(article)
         for section in sections:
-            section.latest = tamper.vet(by_category.get(section.pk, []))
+            rows = by_category.get(section.pk, [])
+            rows.sort(key=lambda a: (not a.is_pinned, -a.publish_at.timestamp(), -a.pk))
+            section.latest = tamper.vet(rows)
         headlines = tamper.vet(published.filter(is_headline=True).for_list().defer("body")[:5])
         return super().get_context_data(headlines=headlines, sections=sections, **kwargs)
 

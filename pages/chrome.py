@@ -2,7 +2,9 @@
 What every public page shows around its content: site settings, the pages in the
 navigation and the 友情链接. Built with three queries, kept in the shared cache
 (Redis in production, so every app server sees a change at once) and dropped
-whenever one of those rows is saved or deleted: a cached page costs no query.
+whenever one of those rows is saved or deleted: a cached page costs no query. Each
+process also keeps the rows, and the header and footer rendered from them
+(``{% site_fragment %}``), for the current page-cache generation.
 """
 
 from dataclasses import dataclass, field
@@ -10,6 +12,8 @@ from dataclasses import dataclass, field
 from django.core.cache import cache
 from django.db import transaction
 from django.utils.functional import SimpleLazyObject
+
+from kexie.pagecache import fragments
 
 CACHE_KEY = "pages:site-chrome:v1"
 # The admin's header needs only the short name: its own small entry, one query to fill.
@@ -69,11 +73,20 @@ def invalidate():
     transaction.on_commit(lambda: cache.delete_many([CACHE_KEY, ADMIN_NAME_KEY]))
 
 
+def _for_request(request):
+    if fragments.generation_of(request) is None:
+        return get()
+    # Once per content generation in each process (kexie.pagecache.fragments): these
+    # rows are public content, so a change replaces the generation. Built from the
+    # database, not the shared copy, which is dropped only after the new generation.
+    return fragments.memo(request, "pages.chrome", build)
+
+
 def context(request):
     """Template context processor: ``site`` and the names base.html uses, read lazily."""
     chrome = getattr(request, "_site_chrome", None)
     if chrome is None:
-        chrome = request._site_chrome = SimpleLazyObject(get)
+        chrome = request._site_chrome = SimpleLazyObject(lambda: _for_request(request))
     return {
         "site": chrome,
         "site_name": SimpleLazyObject(lambda: chrome.settings.site_name),

@@ -165,8 +165,38 @@ def normalized_parts(text):
     if "<" not in text:
         return (normalize(text),)
     visible = TAG_RE.sub("", text)
-    hidden = " ".join(TAG_RE.findall(text))
-    return normalize(visible), normalize(hidden)
+    return normalize(visible), normalize_tags(TAG_RE.findall(text))
+
+
+# The tags of public pages repeat (the header's links, <li>, </a>): each distinct tag is
+# folded once per process. Bounded; a full memo starts again.
+_TAG_MEMO_SIZE = 20_000
+_tag_memo = {}
+
+
+def _fold_tag(tag):
+    """(normal form of one tag, whether it may be joined to what comes before it as is)."""
+    found = _tag_memo.get(tag)
+    if found is None:
+        stripped = NON_WORD_RE.sub("", html.unescape(tag))
+        # Normalizing pieces one by one gives the normal form of the whole only where
+        # NFKC cannot join a piece to the one before: it starts with an ASCII letter
+        # or digit (a tag name does), or has nothing left to join.
+        lead = skeleton(stripped[:1])
+        joinable = not stripped or (lead[:1].isascii() and lead[:1].isalnum())
+        found = (normalize(tag), joinable)
+        if len(_tag_memo) >= _TAG_MEMO_SIZE:
+            _tag_memo.clear()
+        _tag_memo[tag] = found
+    return found
+
+
+def normalize_tags(tags):
+    """The normal form of ``" ".join(tags)``, from each distinct tag's, folded once."""
+    folded = [_fold_tag(tag) for tag in tags]
+    if all(joinable for _form, joinable in folded[1:]):
+        return "".join(form for form, _joinable in folded)
+    return normalize(" ".join(tags))
 
 
 def locate(text, term):
@@ -235,8 +265,11 @@ class Automaton:
         self._steps = [transitions.get for transitions in delta]
         self._out = out
         self.size = len(goto)
+        self._any = _presence_pattern(pattern for pattern in patterns if pattern)
 
     def find(self, text):
+        if self._any is None or self._any.search(text) is None:
+            return set()  # the usual case, a clean page: one pass of the regex engine
         steps, out = self._steps, self._out
         from_root = steps[0]
         state, found = 0, set()
@@ -247,6 +280,28 @@ class Automaton:
             if out[state]:
                 found.update(out[state])
         return found
+
+
+def _presence_pattern(terms):
+    """A regex matching wherever one of ``terms`` begins: their trie, written as a regex.
+
+    It only tells whether any term is present (a branch stops where a term ends),
+    so the pure-Python walk runs only for text that has a hit. None: no terms.
+    """
+    trie = {}
+    for term in terms:
+        node = trie
+        for char in term:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def branch(node):
+        if "" in node:
+            return ""
+        alternatives = [re.escape(char) + branch(child) for char, child in sorted(node.items())]
+        return alternatives[0] if len(alternatives) == 1 else "(?:" + "|".join(alternatives) + ")"
+
+    return re.compile(branch(trie)) if trie else None
 
 
 @dataclass(frozen=True, order=True)

@@ -294,7 +294,10 @@ def shared_set(key, entry):
 
 def clear():
     """Forget every cached page (tests, and after changes made outside the models)."""
+    from kexie.pagecache import fragments
+
     _local.clear()
+    fragments.clear()
     with _memo_lock:
         _next_change_memo.update(generation=object(), at=None)
     _set_generation()

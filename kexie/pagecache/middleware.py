@@ -50,9 +50,12 @@ class PublicPageMiddleware:
         use_cache = (
             anonymous and _setting("KEXIE_PAGE_CACHE_ENABLED", True) and len(key) <= MAX_KEY_LENGTH
         )
-        generation = pagecache.current_generation() if use_cache else None
+        # Read for every public request: the scanner's term list and the shared
+        # page fragments (kexie.pagecache.fragments) are kept per generation too.
+        generation = pagecache.current_generation()
+        request.pagecache_generation = generation
         stale = None
-        if generation is not None:
+        if use_cache and generation is not None:
             now = pagecache.now()
             stale = pagecache._local.get(key)
             if stale is not None and stale.fresh(generation, now):
@@ -72,11 +75,6 @@ class PublicPageMiddleware:
         if not scan.scannable(response):
             return response
 
-        if generation is None and not use_cache:
-            # Not cacheable (staff, or the cache is off), but the scanner's
-            # per-generation term list still saves a query per response.
-            generation = pagecache.current_generation()
-            use_cache = False
         terms = scan.blocking_terms(response, generation)
         if terms:
             response = scan.withheld_response(request, terms, generation)

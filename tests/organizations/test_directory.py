@@ -168,8 +168,8 @@ def test_list_query_count_is_constant(
 ):
     _populate(size)
     client.get(LIST_URL)  # the term list, once per change
-    # count, page of organizations (parents joined), the navigation's categories
-    with django_assert_num_queries(3):
+    # count, page of organizations (parents joined); the navigation comes with the header
+    with django_assert_num_queries(2):
         response = client.get(LIST_URL, {"q": "科学技术协会"})
     assert len(response.context["organizations"]) == 2 * size + 1
 
@@ -181,8 +181,8 @@ def test_detail_query_count_is_constant(
     prefecture = _populate(size)
     client.get(prefecture.get_absolute_url())  # the term list, once per change
     # organization with parent, children, member count, news mentions, news sent in
-    # (信息报送), honours, navigation
-    with django_assert_num_queries(7):
+    # (信息报送), honours
+    with django_assert_num_queries(6):
         response = client.get(prefecture.get_absolute_url())
     assert len(response.context["children"]) == size
 
