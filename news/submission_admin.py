@@ -80,8 +80,6 @@ class SubmissionStatisticsAdmin(StrictLookupsMixin, admin.ModelAdmin):
         }
 
     def changelist_view(self, request, extra_context=None):
-        if not self.has_view_permission(request):
-            raise PermissionDenied
         if refusal := self.refusal(request):
             return refusal
         report = self._report(request)
