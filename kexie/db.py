@@ -5,7 +5,8 @@ Public requests on PostgreSQL run under ``statement_timeout``
 (KEXIE_PUBLIC_STATEMENT_TIMEOUT_MS): one slow query (stale statistics, a deep
 search page) must end in seconds instead of holding an app server worker until
 gunicorn kills it. Staff and the admin keep no limit, and neither do management
-commands, which never pass through this middleware.
+commands, which never pass through this middleware and use their own connection.
+The limit in effect is remembered per connection: only a change costs a round trip.
 
 Any OperationalError or InterfaceError that reaches Django's 500 handler (a
 query cancelled by that limit, the database restarting or down) is answered
@@ -15,6 +16,7 @@ browser to retry, and renders without touching the database.
 
 import logging
 import sys
+import weakref
 
 from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
@@ -35,32 +37,69 @@ def _exempt(request):
     return bool(user is not None and user.is_staff)
 
 
-class _PublicLimit:
-    """Query wrapper that sets the limit just before the request's first query.
+# The statement_timeout each DB-API connection is known to run under, kept by the
+# connection itself (weakly), so a reconnect or a connection handed over by a pool
+# starts from what that connection really has. No entry: the session default (a
+# new connection, or after RESET). UNKNOWN: set inside a transaction, which a
+# rollback may have undone; the next request sets its own value whatever it is.
+DEFAULT = "default"
+UNKNOWN = "unknown"
+_in_effect = weakref.WeakKeyDictionary()
+
+
+def timeout_in_effect(raw_connection):
+    return _in_effect.get(raw_connection, DEFAULT)
+
+
+def _apply(connection_, wanted):
+    """Put the connection under ``wanted`` (ms, or DEFAULT) unless it already is.
+
+    The statement goes straight to the DB-API cursor, as Django's own time-zone
+    setup does: it configures the connection and is not one of the page's
+    queries (the query budgets count those).
+    """
+    raw = connection_.connection
+    if timeout_in_effect(raw) == wanted:
+        return
+    sql = "RESET statement_timeout" if wanted == DEFAULT else f"SET statement_timeout = {wanted}"
+    _in_effect[raw] = UNKNOWN  # until the statement is known to have run and to stay
+    with raw.cursor() as cursor:
+        cursor.execute(sql)
+    if connection_.get_autocommit() and not connection_.in_atomic_block:
+        if wanted == DEFAULT:
+            _in_effect.pop(raw, None)
+        else:
+            _in_effect[raw] = wanted
+
+
+class _Timeout:
+    """Query wrapper that puts the connection under the request's limit before its first query.
 
     A request that never queries (robots.txt, a page from the cache) opens no
-    connection for it. The SET goes straight to the DB-API cursor, as Django's own
-    time-zone setup does: it configures the connection and is not one of the
-    page's queries (the query budgets count those).
+    connection for it; one whose connection already runs under that limit (the
+    previous request on a persistent connection was the same kind) sends nothing.
     """
 
-    def __init__(self, timeout):
-        self.timeout = int(timeout)
+    def __init__(self, wanted):
+        self.wanted = wanted
         self.applied = False
 
     def __call__(self, execute, sql, params, many, context):
         if not self.applied:
             self.applied = True
-            with context["connection"].connection.cursor() as cursor:
-                cursor.execute(f"SET statement_timeout = {self.timeout}")
+            connection_ = context["connection"]
+            with connection_.wrap_database_errors:
+                _apply(connection_, self.wanted)
         return execute(sql, params, many, context)
 
 
 class PublicStatementTimeoutMiddleware:
-    """Public requests' queries run under the limit; the connection goes back without it.
+    """Public requests' queries run under the limit; staff and admin requests without it.
 
-    SET and RESET rather than a connection option because the same (persistent)
-    connection serves staff and management commands too.
+    SET rather than a connection option because the same (persistent) connection
+    serves staff too. The value in effect is remembered per connection, so
+    consecutive public requests pay for the SET once and a staff or admin request
+    RESETs before its first query only when a public one left the limit behind.
     """
 
     def __init__(self, get_response):
@@ -68,22 +107,29 @@ class PublicStatementTimeoutMiddleware:
 
     def __call__(self, request):
         timeout = settings.KEXIE_PUBLIC_STATEMENT_TIMEOUT_MS
-        if connection.vendor != "postgresql" or timeout <= 0 or _exempt(request):
+        if connection.vendor != "postgresql" or timeout <= 0:
             return self.get_response(request)
-        limit = _PublicLimit(timeout)
+        public = not _exempt(request)
+        wanted = int(timeout) if public else DEFAULT
+        if not public and connection.connection is not None:
+            # Staff: the user was just loaded on this connection; lift the limit now,
+            # so nothing of this request (a streamed export included) runs under it.
+            self._apply_or_close(wanted)
+            return self.get_response(request)
+        wrapper = _Timeout(wanted)
         try:
-            with connection.execute_wrapper(limit):
+            with connection.execute_wrapper(wrapper):
                 return self.get_response(request)
         finally:
-            if limit.applied:
-                self._reset()
+            if not public and connection.connection is not None:
+                self._apply_or_close(wanted)
 
-    def _reset(self):
+    def _apply_or_close(self, wanted):
         try:
-            with connection.wrap_database_errors, connection.connection.cursor() as cursor:
-                cursor.execute("RESET statement_timeout")
+            with connection.wrap_database_errors:
+                _apply(connection, wanted)
         except (DatabaseError, AttributeError):
-            # Never hand a connection with the public limit to the next request.
+            # Never run a staff request, or hand a connection, under a limit we could not lift.
             logger.warning("Could not reset statement_timeout; closing the connection")
             connection.close()
 
