@@ -131,6 +131,21 @@ def test_previous_and_next_follow_publish_time_within_the_category(client):
     assert "没有了" in first.text
 
 
+def test_previous_and_next_break_publish_time_ties_by_number_and_skip_unpublished(client):
+    category = CategoryFactory()
+    moment = timezone.now() - datetime.timedelta(days=1)
+    first, second, third = ArticleFactory.create_batch(3, category=category, publish_at=moment)
+    ArticleFactory(category=category, withdrawn=True, publish_at=moment)  # after third, hidden
+    ArticleFactory(category=category, draft=True)
+    middle = client.get(second.get_absolute_url())
+    assert middle.context["previous_article"] == first
+    assert middle.context["next_article"] == third
+    last = client.get(third.get_absolute_url())
+    assert last.context["previous_article"] == second
+    assert last.context["next_article"] is None
+    assert f'href="{second.get_absolute_url()}" rel="prev"' in last.text
+
+
 def test_list_puts_pinned_first_then_newest_and_pages_by_20(client):
     now = timezone.now()
     for day in range(25):
