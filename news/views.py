@@ -1,6 +1,6 @@
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.db import connection
-from django.db.models import F, Q, Subquery, Window
+from django.db.models import F, Window
 from django.db.models.functions import RowNumber
 from django.http import Http404, HttpResponseForbidden, JsonResponse
 from django.shortcuts import get_object_or_404
@@ -139,32 +139,9 @@ class ArticleDetailView(DetailView):
 
     @staticmethod
     def neighbours(article):
-        """The previous and next published articles of the same category, by publish time.
-
-        One query: the rows whose key is the nearest earlier or the nearest later
-        one, each found by its own ordered one-row subquery.
-        """
-        if article.publish_at is None:
-            return {"previous_article": None, "next_article": None}
-        siblings = Article.objects.published().filter(category_id=article.category_id)
-        same_time = Q(publish_at=article.publish_at)
-        earlier = Q(publish_at__lt=article.publish_at) | (same_time & Q(pk__lt=article.pk))
-        later = Q(publish_at__gt=article.publish_at) | (same_time & Q(pk__gt=article.pk))
-        previous = siblings.filter(earlier).order_by("-publish_at", "-pk").values("pk")[:1]
-        following = siblings.filter(later).order_by("publish_at", "pk").values("pk")[:1]
-        neighbours = Article.objects.filter(
-            Q(pk=Subquery(previous)) | Q(pk=Subquery(following))
-        ).only("title", "publish_at")
-        found = {"previous_article": None, "next_article": None}
-        position = (article.publish_at, article.pk)
-        for neighbour in neighbours:
-            side = (
-                "previous_article"
-                if (neighbour.publish_at, neighbour.pk) < position
-                else "next_article"
-            )
-            found[side] = neighbour
-        return found
+        """The previous and next published articles of the same category, by publish time."""
+        previous, following = Article.objects.neighbours(article)
+        return {"previous_article": previous, "next_article": following}
 
 
 @method_decorator(never_cache, name="dispatch")
