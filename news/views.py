@@ -126,11 +126,8 @@ class ArticleDetailView(DetailView):
         return self.render_to_response(self.get_context_data(object=self.object))
 
     def get_queryset(self):
-        return (
-            Article.objects.published()
-            .select_related("category__parent", "organization")
-            .prefetch_related("attachments")
-        )
+        # Attachments are listed by get(): a plain related query costs less than prefetching.
+        return Article.objects.published().select_related("category__parent", "organization")
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
