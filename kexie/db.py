@@ -14,17 +14,14 @@ with the 503 page instead: it says in Chinese that the site is busy, asks the
 browser to retry, and renders without touching the database.
 """
 
-import logging
 import sys
 import weakref
 
 from django.conf import settings
-from django.db import DatabaseError, InterfaceError, OperationalError, connection
+from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpResponse
 from django.template import loader
 from django.views import defaults
-
-logger = logging.getLogger(__name__)
 
 RETRY_AFTER_SECONDS = 10
 
@@ -72,25 +69,25 @@ def _apply(connection_, wanted):
             _in_effect[raw] = wanted
 
 
-class _Timeout:
-    """Query wrapper that puts the connection under the request's limit before its first query.
+_UNDECIDED = "undecided"
 
-    A request that never queries (robots.txt, a page from the cache) opens no
-    connection for it; one whose connection already runs under that limit (the
-    previous request on a persistent connection was the same kind) sends nothing.
+
+def _enforce(execute, sql, params, many, context):
+    """Before any query: the limit the current request wants, or none outside a public one.
+
+    Installed once on each connection the middleware serves: a public request's
+    queries run under the limit, everything else there (staff, the admin, a
+    response streamed after the middleware returned, code that runs in the same
+    process outside requests) without it. Sends a statement only when the value
+    in effect must change; while the request is still being identified (loading
+    its session and user) it changes nothing.
     """
-
-    def __init__(self, wanted):
-        self.wanted = wanted
-        self.applied = False
-
-    def __call__(self, execute, sql, params, many, context):
-        if not self.applied:
-            self.applied = True
-            connection_ = context["connection"]
-            with connection_.wrap_database_errors:
-                _apply(connection_, self.wanted)
-        return execute(sql, params, many, context)
+    connection_ = context["connection"]
+    wanted = getattr(connection_, "kexie_statement_timeout", None) or DEFAULT
+    if wanted != _UNDECIDED:
+        with connection_.wrap_database_errors:
+            _apply(connection_, wanted)
+    return execute(sql, params, many, context)
 
 
 class PublicStatementTimeoutMiddleware:
@@ -98,40 +95,27 @@ class PublicStatementTimeoutMiddleware:
 
     SET rather than a connection option because the same (persistent) connection
     serves staff too. The value in effect is remembered per connection, so
-    consecutive public requests pay for the SET once and a staff or admin request
-    RESETs before its first query only when a public one left the limit behind.
+    consecutive public requests pay for the SET once, and a query outside a public
+    request RESETs first only when a public one left the limit behind. A request
+    that never queries (robots.txt, a page from the cache) sends nothing.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        timeout = settings.KEXIE_PUBLIC_STATEMENT_TIMEOUT_MS
-        if connection.vendor != "postgresql" or timeout <= 0:
+        if connection.vendor != "postgresql":
             return self.get_response(request)
-        public = not _exempt(request)
-        wanted = int(timeout) if public else DEFAULT
-        if not public and connection.connection is not None:
-            # Staff: the user was just loaded on this connection; lift the limit now,
-            # so nothing of this request (a streamed export included) runs under it.
-            self._apply_or_close(wanted)
-            return self.get_response(request)
-        wrapper = _Timeout(wanted)
+        if _enforce not in connection.execute_wrappers:
+            connection.execute_wrappers.insert(0, _enforce)
+        connection.kexie_statement_timeout = _UNDECIDED
         try:
-            with connection.execute_wrapper(wrapper):
-                return self.get_response(request)
+            timeout = settings.KEXIE_PUBLIC_STATEMENT_TIMEOUT_MS
+            public = timeout > 0 and not _exempt(request)
+            connection.kexie_statement_timeout = int(timeout) if public else DEFAULT
+            return self.get_response(request)
         finally:
-            if not public and connection.connection is not None:
-                self._apply_or_close(wanted)
-
-    def _apply_or_close(self, wanted):
-        try:
-            with connection.wrap_database_errors:
-                _apply(connection, wanted)
-        except (DatabaseError, AttributeError):
-            # Never run a staff request, or hand a connection, under a limit we could not lift.
-            logger.warning("Could not reset statement_timeout; closing the connection")
-            connection.close()
+            connection.kexie_statement_timeout = None  # outside requests: no limit
 
 
 def service_unavailable(request=None):
