@@ -38,7 +38,7 @@ def _exempt(request):
 # connection itself (weakly), so a reconnect or a connection handed over by a pool
 # starts from what that connection really has. No entry: the session default (a
 # new connection, or after RESET). UNKNOWN: set inside a transaction, which a
-# rollback may have undone; the next request sets its own value whatever it is.
+# rollback may have undone; the next query sets the value it needs whatever it is.
 DEFAULT = "default"
 UNKNOWN = "unknown"
 _in_effect = weakref.WeakKeyDictionary()
