@@ -5,7 +5,8 @@ Public requests on PostgreSQL run under ``statement_timeout``
 (KEXIE_PUBLIC_STATEMENT_TIMEOUT_MS): one slow query (stale statistics, a deep
 search page) must end in seconds instead of holding an app server worker until
 gunicorn kills it. Staff and the admin keep no limit, and neither do management
-commands, which never pass through this middleware.
+commands, which never pass through this middleware and use their own connection.
+The limit in effect is remembered per connection: only a change costs a round trip.
 
 Any OperationalError or InterfaceError that reaches Django's 500 handler (a
 query cancelled by that limit, the database restarting or down) is answered
@@ -13,16 +14,14 @@ with the 503 page instead: it says in Chinese that the site is busy, asks the
 browser to retry, and renders without touching the database.
 """
 
-import logging
 import sys
+import weakref
 
 from django.conf import settings
-from django.db import DatabaseError, InterfaceError, OperationalError, connection
+from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpResponse
 from django.template import loader
 from django.views import defaults
-
-logger = logging.getLogger(__name__)
 
 RETRY_AFTER_SECONDS = 10
 
@@ -35,57 +34,88 @@ def _exempt(request):
     return bool(user is not None and user.is_staff)
 
 
-class _PublicLimit:
-    """Query wrapper that sets the limit just before the request's first query.
+# The statement_timeout each DB-API connection is known to run under, kept by the
+# connection itself (weakly), so a reconnect or a connection handed over by a pool
+# starts from what that connection really has. No entry: the session default (a
+# new connection, or after RESET). UNKNOWN: set inside a transaction, which a
+# rollback may have undone; the next query sets the value it needs whatever it is.
+DEFAULT = "default"
+UNKNOWN = "unknown"
+_in_effect = weakref.WeakKeyDictionary()
 
-    A request that never queries (robots.txt, a page from the cache) opens no
-    connection for it. The SET goes straight to the DB-API cursor, as Django's own
-    time-zone setup does: it configures the connection and is not one of the
-    page's queries (the query budgets count those).
+
+def timeout_in_effect(raw_connection):
+    return _in_effect.get(raw_connection, DEFAULT)
+
+
+def _apply(connection_, wanted):
+    """Put the connection under ``wanted`` (ms, or DEFAULT) unless it already is.
+
+    The statement goes straight to the DB-API cursor, as Django's own time-zone
+    setup does: it configures the connection and is not one of the page's
+    queries (the query budgets count those).
     """
+    raw = connection_.connection
+    if timeout_in_effect(raw) == wanted:
+        return
+    sql = "RESET statement_timeout" if wanted == DEFAULT else f"SET statement_timeout = {wanted}"
+    _in_effect[raw] = UNKNOWN  # until the statement is known to have run and to stay
+    with raw.cursor() as cursor:
+        cursor.execute(sql)
+    if connection_.get_autocommit() and not connection_.in_atomic_block:
+        if wanted == DEFAULT:
+            _in_effect.pop(raw, None)
+        else:
+            _in_effect[raw] = wanted
 
-    def __init__(self, timeout):
-        self.timeout = int(timeout)
-        self.applied = False
 
-    def __call__(self, execute, sql, params, many, context):
-        if not self.applied:
-            self.applied = True
-            with context["connection"].connection.cursor() as cursor:
-                cursor.execute(f"SET statement_timeout = {self.timeout}")
-        return execute(sql, params, many, context)
+_UNDECIDED = "undecided"
+
+
+def _enforce(execute, sql, params, many, context):
+    """Before any query: the limit the current request wants, or none outside a public one.
+
+    Installed once on each connection the middleware serves: a public request's
+    queries run under the limit, everything else there (staff, the admin, a
+    response streamed after the middleware returned, code that runs in the same
+    process outside requests) without it. Sends a statement only when the value
+    in effect must change; while the request is still being identified (loading
+    its session and user) it changes nothing.
+    """
+    connection_ = context["connection"]
+    wanted = getattr(connection_, "kexie_statement_timeout", None) or DEFAULT
+    if wanted != _UNDECIDED:
+        with connection_.wrap_database_errors:
+            _apply(connection_, wanted)
+    return execute(sql, params, many, context)
 
 
 class PublicStatementTimeoutMiddleware:
-    """Public requests' queries run under the limit; the connection goes back without it.
+    """Public requests' queries run under the limit; staff and admin requests without it.
 
-    SET and RESET rather than a connection option because the same (persistent)
-    connection serves staff and management commands too.
+    SET rather than a connection option because the same (persistent) connection
+    serves staff too. The value in effect is remembered per connection, so
+    consecutive public requests pay for the SET once, and a query outside a public
+    request RESETs first only when a public one left the limit behind. A request
+    that never queries (robots.txt, a page from the cache) sends nothing.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        timeout = settings.KEXIE_PUBLIC_STATEMENT_TIMEOUT_MS
-        if connection.vendor != "postgresql" or timeout <= 0 or _exempt(request):
+        if connection.vendor != "postgresql":
             return self.get_response(request)
-        limit = _PublicLimit(timeout)
+        if _enforce not in connection.execute_wrappers:
+            connection.execute_wrappers.insert(0, _enforce)
+        connection.kexie_statement_timeout = _UNDECIDED
         try:
-            with connection.execute_wrapper(limit):
-                return self.get_response(request)
+            timeout = settings.KEXIE_PUBLIC_STATEMENT_TIMEOUT_MS
+            public = timeout > 0 and not _exempt(request)
+            connection.kexie_statement_timeout = int(timeout) if public else DEFAULT
+            return self.get_response(request)
         finally:
-            if limit.applied:
-                self._reset()
-
-    def _reset(self):
-        try:
-            with connection.wrap_database_errors, connection.connection.cursor() as cursor:
-                cursor.execute("RESET statement_timeout")
-        except (DatabaseError, AttributeError):
-            # Never hand a connection with the public limit to the next request.
-            logger.warning("Could not reset statement_timeout; closing the connection")
-            connection.close()
+            connection.kexie_statement_timeout = None  # outside requests: no limit
 
 
 def service_unavailable(request=None):

@@ -153,6 +153,20 @@ def submission_scope(user):
     return scope
 
 
+# ArticleQuerySet.neighbours: the nearest published article before and after one.
+NEIGHBOURS_SQL = """
+SELECT id, title, publish_at FROM news_article WHERE id = (
+    SELECT id FROM news_article
+    WHERE status = %s AND publish_at <= %s AND category_id = %s AND (publish_at, id) < (%s, %s)
+    ORDER BY publish_at DESC, id DESC LIMIT 1
+) OR id = (
+    SELECT id FROM news_article
+    WHERE status = %s AND publish_at <= %s AND category_id = %s AND (publish_at, id) > (%s, %s)
+    ORDER BY publish_at ASC, id ASC LIMIT 1
+)
+"""
+
+
 class ArticleQuerySet(models.QuerySet):
     def visible_to(self, user):
         """The articles ``user`` may see and change in the back office.
@@ -169,6 +183,32 @@ class ArticleQuerySet(models.QuerySet):
     def published(self):
         """The one door for public content: published, and its publish time has come."""
         return self.filter(status=Article.Status.PUBLISHED, publish_at__lte=timezone.now())
+
+    def neighbours(self, article):
+        """The published articles just before and just after ``article`` in its category.
+
+        By publish time, then number: ``(previous, next)``, each an Article with
+        ``title`` loaded, or None. One query of two one-row subqueries, written out
+        because compiling it with the ORM cost three times its run time on the cold
+        article page; its conditions are ``published()``'s, and
+        tests/news/test_public.py checks the two agree on every article.
+        """
+        if article.publish_at is None:
+            return None, None
+        where = [
+            Article.Status.PUBLISHED,
+            timezone.now(),
+            article.category_id,
+            article.publish_at,
+            article.pk,
+        ]
+        previous = following = None
+        for neighbour in self.model.objects.raw(NEIGHBOURS_SQL, where * 2):
+            if (neighbour.publish_at, neighbour.pk) < (article.publish_at, article.pk):
+                previous = neighbour
+            else:
+                following = neighbour
+        return previous, following
 
     def in_category(self, category):
         return self.filter(Q(category=category) | Q(category__parent=category))

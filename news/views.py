@@ -1,6 +1,6 @@
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.db import connection
-from django.db.models import F, Q, Window
+from django.db.models import F, Window
 from django.db.models.functions import RowNumber
 from django.http import Http404, HttpResponseForbidden, JsonResponse
 from django.shortcuts import get_object_or_404
@@ -126,11 +126,8 @@ class ArticleDetailView(DetailView):
         return self.render_to_response(self.get_context_data(object=self.object))
 
     def get_queryset(self):
-        return (
-            Article.objects.published()
-            .select_related("category__parent", "organization")
-            .prefetch_related("attachments")
-        )
+        # Attachments are listed by get(): a plain related query costs less than prefetching.
+        return Article.objects.published().select_related("category__parent", "organization")
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
@@ -140,16 +137,8 @@ class ArticleDetailView(DetailView):
     @staticmethod
     def neighbours(article):
         """The previous and next published articles of the same category, by publish time."""
-        if article.publish_at is None:
-            return {"previous_article": None, "next_article": None}
-        siblings = Article.objects.published().filter(category_id=article.category_id).only("title")
-        same_time = Q(publish_at=article.publish_at)
-        earlier = Q(publish_at__lt=article.publish_at) | (same_time & Q(pk__lt=article.pk))
-        later = Q(publish_at__gt=article.publish_at) | (same_time & Q(pk__gt=article.pk))
-        return {
-            "previous_article": siblings.filter(earlier).order_by("-publish_at", "-pk").first(),
-            "next_article": siblings.filter(later).order_by("publish_at", "pk").first(),
-        }
+        previous, following = Article.objects.neighbours(article)
+        return {"previous_article": previous, "next_article": following}
 
 
 @method_decorator(never_cache, name="dispatch")

@@ -4,7 +4,7 @@ from unittest import mock
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
-from django.db import InterfaceError, OperationalError, connection
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.http import HttpResponse
 from django.test import RequestFactory
 
@@ -75,8 +75,65 @@ def test_only_public_requests_run_under_the_limit(settings, make_staff, path, st
     request.user = make_staff() if staff else AnonymousUser()
     response = PublicStatementTimeoutMiddleware(current_timeout_view)(request)
     assert response.content.decode() == expected
-    # The connection goes back without the limit for whoever uses it next.
-    assert current_timeout_view(request).content.decode() == "0"
+
+
+def timeout_under(path, user):
+    """SHOW statement_timeout as a request for ``path`` by ``user`` sees it."""
+    request = RequestFactory().get(path)
+    request.user = user
+    return PublicStatementTimeoutMiddleware(current_timeout_view)(request).content.decode()
+
+
+# Outside a test transaction (autocommit, as in production) the middleware trusts
+# what it set on the persistent connection: these exercise that bookkeeping.
+@on_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_the_limit_follows_the_kind_of_request_on_one_connection(settings, make_staff):
+    settings.KEXIE_PUBLIC_STATEMENT_TIMEOUT_MS = 250
+    staff = make_staff()
+    assert timeout_under("/news/", AnonymousUser()) == "250ms"
+    assert timeout_under("/admin/", AnonymousUser()) == "0"  # admin right after public
+    assert timeout_under("/news/", AnonymousUser()) == "250ms"  # public right after admin
+    assert timeout_under("/news/", staff) == "0"  # staff on the public site
+    assert timeout_under("/news/", AnonymousUser()) == "250ms"
+    settings.KEXIE_PUBLIC_STATEMENT_TIMEOUT_MS = 400  # a changed setting reaches the connection
+    assert timeout_under("/news/", AnonymousUser()) == "400ms"
+    # Work done in the same process outside any request (a bulk load after serving
+    # pages, a streamed export's queries) runs without the limit.
+    assert current_timeout_view(None).content == b"0"
+
+
+@on_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_consecutive_public_requests_send_the_limit_once(settings):
+    settings.KEXIE_PUBLIC_STATEMENT_TIMEOUT_MS = 250
+    assert timeout_under("/news/", AnonymousUser()) == "250ms"
+    # Changed behind the middleware's back: the next public request sends no SET
+    # (it would have put 250ms back), which is the round trip it saves.
+    with connection.connection.cursor() as cursor:
+        cursor.execute("SET statement_timeout = 1234")
+    assert timeout_under("/news/", AnonymousUser()) == "1234ms"
+
+
+@on_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_a_limit_set_inside_a_transaction_is_not_trusted_afterwards(settings):
+    settings.KEXIE_PUBLIC_STATEMENT_TIMEOUT_MS = 250
+
+    def rolled_back_view(request):
+        try:
+            with transaction.atomic():
+                current_timeout_view(request)  # the SET runs inside this transaction
+                raise RuntimeError
+        except RuntimeError:
+            pass  # the rollback undid the SET
+        return current_timeout_view(request)
+
+    request = RequestFactory().get("/news/")
+    request.user = AnonymousUser()
+    # The next query finds the value unknown and sets it again rather than assume it.
+    assert PublicStatementTimeoutMiddleware(rolled_back_view)(request).content == b"250ms"
+    assert timeout_under("/news/", AnonymousUser()) == "250ms"
 
 
 def slow_view(self, request, *args, **kwargs):

@@ -131,6 +131,41 @@ def test_previous_and_next_follow_publish_time_within_the_category(client):
     assert "没有了" in first.text
 
 
+def test_previous_and_next_break_publish_time_ties_by_number_and_skip_unpublished(client):
+    category = CategoryFactory()
+    moment = timezone.now() - datetime.timedelta(days=1)
+    first, second, third = ArticleFactory.create_batch(3, category=category, publish_at=moment)
+    ArticleFactory(category=category, withdrawn=True, publish_at=moment)  # after third, hidden
+    ArticleFactory(category=category, draft=True)
+    middle = client.get(second.get_absolute_url())
+    assert middle.context["previous_article"] == first
+    assert middle.context["next_article"] == third
+    last = client.get(third.get_absolute_url())
+    assert last.context["previous_article"] == second
+    assert last.context["next_article"] is None
+    assert f'href="{second.get_absolute_url()}" rel="prev"' in last.text
+
+
+def test_neighbours_agree_with_the_published_order_on_every_article():
+    category = CategoryFactory()
+    now = timezone.now()
+    hours = [5, 5, 5, 3, 9, 1, 1, 7]
+    for hour in hours:
+        ArticleFactory(category=category, publish_at=now - datetime.timedelta(hours=hour))
+    ArticleFactory(category=category, withdrawn=True, publish_at=now - datetime.timedelta(hours=5))
+    ArticleFactory(category=category, publish_at=now - datetime.timedelta(hours=4), pending=True)
+    ArticleFactory(category=category, scheduled=True)
+    ArticleFactory(publish_at=now - datetime.timedelta(hours=2))  # another category
+    ordered = list(
+        Article.objects.published().filter(category=category).order_by("publish_at", "pk")
+    )
+    assert len(ordered) == len(hours)
+    for index, article in enumerate(ordered):
+        previous, following = Article.objects.neighbours(article)
+        assert previous == (ordered[index - 1] if index else None)
+        assert following == (ordered[index + 1] if index + 1 < len(ordered) else None)
+
+
 def test_list_puts_pinned_first_then_newest_and_pages_by_20(client):
     now = timezone.now()
     for day in range(25):

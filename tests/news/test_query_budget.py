@@ -22,7 +22,7 @@ BUDGETS = {
     "home": 3,  # sections, latest per section (one query), headlines
     "list": 2,  # count, page
     "category": 3,  # category, count, page
-    "detail": 4,  # article+category, attachments, previous, next (counting: article-views)
+    "detail": 3,  # article+category, attachments, previous and next (counting: article-views)
     "feed": 1,
     "sitemap": 7,  # categories (count + list), articles (count + page), honours, organizations, pages
 }
