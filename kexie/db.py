@@ -56,7 +56,7 @@ def _apply(connection_, wanted):
     queries (the query budgets count those).
     """
     raw = connection_.connection
-    if timeout_in_effect(raw) == wanted:
+    if timeout_in_effect(raw) == wanted or _in_failed_transaction(raw):
         return
     sql = "RESET statement_timeout" if wanted == DEFAULT else f"SET statement_timeout = {wanted}"
     _in_effect[raw] = UNKNOWN  # until the statement is known to have run and to stay
@@ -67,6 +67,16 @@ def _apply(connection_, wanted):
             _in_effect.pop(raw, None)
         else:
             _in_effect[raw] = wanted
+
+
+def _in_failed_transaction(raw_connection):
+    """A statement failed and the transaction awaits its rollback (to a savepoint, say):
+    any other statement would be refused, so the limit waits for the next query after
+    it (the value stays UNKNOWN inside a transaction, so that query sets it again)."""
+    from psycopg2.extensions import TRANSACTION_STATUS_INERROR
+
+    info = getattr(raw_connection, "info", None)
+    return getattr(info, "transaction_status", None) == TRANSACTION_STATUS_INERROR
 
 
 _UNDECIDED = "undecided"

@@ -4,7 +4,7 @@ from unittest import mock
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
-from django.db import InterfaceError, OperationalError, connection, transaction
+from django.db import DataError, InterfaceError, OperationalError, connection, transaction
 from django.http import HttpResponse
 from django.test import RequestFactory
 
@@ -134,6 +134,30 @@ def test_a_limit_set_inside_a_transaction_is_not_trusted_afterwards(settings):
     # The next query finds the value unknown and sets it again rather than assume it.
     assert PublicStatementTimeoutMiddleware(rolled_back_view)(request).content == b"250ms"
     assert timeout_under("/news/", AnonymousUser()) == "250ms"
+
+
+@on_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_a_failed_statement_inside_a_savepoint_is_rolled_back_cleanly(settings):
+    """As when two readers create the day's view row at once: the loser's INSERT fails
+    in a savepoint, is rolled back, and the request goes on under the limit."""
+    settings.KEXIE_PUBLIC_STATEMENT_TIMEOUT_MS = 250
+
+    def racing_view(request):
+        with transaction.atomic():
+            current_timeout_view(request)  # the SET runs inside this transaction
+            try:
+                with transaction.atomic():
+                    with connection.cursor() as cursor:
+                        cursor.execute("SELECT 1/0")  # aborts the savepoint
+            except DataError:
+                pass
+            return current_timeout_view(request)
+
+    request = RequestFactory().get("/news/")
+    request.user = AnonymousUser()
+    assert PublicStatementTimeoutMiddleware(racing_view)(request).content == b"250ms"
+    assert timeout_under("/admin/", AnonymousUser()) == "0"
 
 
 def slow_view(self, request, *args, **kwargs):
