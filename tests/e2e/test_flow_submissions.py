@@ -54,7 +54,7 @@ def test_contributor_submits_and_reviewer_accepts_into_grassroots(page, site, lo
     article = Article.objects.get(title="利川市科协开展科技助农直播活动")
     assert article.organization == lichuan and article.status == Article.Status.PENDING
 
-    page.context.clear_cookies()
+    sign_out(page, site)
     login(reviewer)
     expect(page.locator("#pending-submissions")).to_contain_text("待审")
     page.goto(f"{site}/admin/news/article/{article.pk}/change/")
@@ -65,7 +65,7 @@ def test_contributor_submits_and_reviewer_accepts_into_grassroots(page, site, lo
     article.refresh_from_db()
     assert article.status == Article.Status.PUBLISHED and article.category == grassroots
 
-    page.context.clear_cookies()
+    sign_out(page, site)
     page.goto(f"{site}/news/{article.pk}.html")
     expect(page.locator(".article-header .meta")).to_contain_text("来源：利川市科协")
     page.goto(f"{site}{lichuan.get_absolute_url()}")
@@ -74,8 +74,17 @@ def test_contributor_submits_and_reviewer_accepts_into_grassroots(page, site, lo
     section.get_by_role("link", name="利川市科协开展科技助农直播活动").click()
     expect(page).to_have_url(f"{site}/news/{article.pk}.html")
 
-    page.context.clear_cookies()
+    page.context.clear_cookies()  # a visitor until now: no session to end
     login(contributor)
     expect(page.locator("#my-submissions")).to_contain_text("利川市科协开展科技助农直播活动")
     expect(page.locator("#my-submissions")).to_contain_text("基层动态")
     save_screenshot(page, "admin-contributor-dashboard")
+
+
+def sign_out(page, site):
+    """Log out as staff do (the header's 注销 button), so no request still in flight
+    can hand the old session back."""
+    page.goto(f"{site}/admin/")
+    page.locator("#logout-form button").click()
+    page.wait_for_url(f"{site}/admin/logout/")
+    page.context.clear_cookies()
