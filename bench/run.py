@@ -23,6 +23,9 @@ def main(argv=None):
     os.environ.setdefault("DATABASE_URL", DEFAULT_DATABASE_URL)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kexie.settings")
     os.environ.setdefault("AXES_ENABLED", "0")
+    # This process only loads data and drives the servers (which run with debug off);
+    # without it the settings would ask for a production secret key.
+    os.environ.setdefault("DJANGO_DEBUG", "1")
     import django
 
     django.setup()

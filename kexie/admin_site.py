@@ -98,6 +98,31 @@ class StrictLookupsMixin:
         return None
 
 
+class ReportAdmin(StrictLookupsMixin, admin.ModelAdmin):
+    """A report in place of a changelist (报送统计, 阅读统计): no row is listed, added,
+    changed or deleted; only viewing is granted, by the model's view permission.
+
+    The report reads its own parameters (``report_parameters``, set by each report)
+    and never passes them to a changelist; any other parameter is refused as on
+    every changelist.
+    """
+
+    report_parameters = frozenset()
+
+    def get_queryset(self, request):
+        # Nothing to open one by one: the report is the only view.
+        return super().get_queryset(request).none()
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class KexieAdminSite(admin.AdminSite):
     def each_context(self, request):
         context = super().each_context(request)

@@ -128,10 +128,24 @@ class PublicStatementTimeoutMiddleware:
             connection.kexie_statement_timeout = None  # outside requests: no limit
 
 
+# How the busy page learns the site's name without the database that just failed: the
+# pages app, which keeps the name in 站点设置, installs its reader (PagesConfig.ready).
+_site_name_reader = None
+
+
+def read_site_name_with(reader):
+    global _site_name_reader
+    _site_name_reader = reader
+
+
+def _site_name():
+    return _site_name_reader() if _site_name_reader is not None else settings.KEXIE_SITE_NAME
+
+
 def service_unavailable(request=None):
     # No RequestContext: context processors may query the database that just failed.
     body = loader.render_to_string(
-        "503.html", {"site_name": settings.KEXIE_SITE_NAME, "retry_after": RETRY_AFTER_SECONDS}
+        "503.html", {"site_name": _site_name(), "retry_after": RETRY_AFTER_SECONDS}
     )
     response = HttpResponse(body, status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)

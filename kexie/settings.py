@@ -249,7 +249,14 @@ KEXIE_PUBLIC_STATEMENT_TIMEOUT_MS = env.int("KEXIE_PUBLIC_STATEMENT_TIMEOUT_MS",
 # --- Two-factor sign-in (kexie.accounts.twofactor) ------------------------------
 # With 1, superusers and site admins confirm each sign-in with an authenticator app.
 KEXIE_REQUIRE_2FA = env.bool("KEXIE_REQUIRE_2FA", default=False)
-OTP_TOTP_ISSUER = KEXIE_SITE_SHORT_NAME  # the name the authenticator app shows
+
+
+def OTP_TOTP_ISSUER(device):  # noqa: N802 - a setting django-otp calls
+    """The name the authenticator app shows: the short name from 站点设置, as the admin's."""
+    from pages.chrome import admin_name
+
+    return admin_name()
+
 
 # --- Internationalization ----------------------------------------------------
 

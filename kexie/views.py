@@ -1,10 +1,12 @@
 import logging
 
+from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import DatabaseError, connection
 from django.http import HttpResponse, JsonResponse
 from django.urls import reverse
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
@@ -14,6 +16,20 @@ from kexie.richtext import store_editor_image
 logger = logging.getLogger(__name__)
 
 PAGE_SIZE = 20
+
+
+@method_decorator(never_cache, name="dispatch")
+class StaffPreviewMixin(PermissionRequiredMixin):
+    """A staff preview of a public page: permission required, never cached, never
+    indexed (``X-Robots-Tag: noindex``); its template gets ``is_preview``."""
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(is_preview=True, **kwargs)
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        response["X-Robots-Tag"] = "noindex"
+        return response
 
 
 class PaginatedListMixin:

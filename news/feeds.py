@@ -1,7 +1,6 @@
 import html
 
 import nh3
-from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.urls import reverse_lazy
 from django.utils.html import escape
@@ -9,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from news import tamper
 from news.models import Article
+from pages import chrome
 
 FEED_SIZE = 20
 # XML 1.0 cannot carry control characters; one pasted into a title must not
@@ -37,7 +37,7 @@ class LatestArticlesFeed(Feed):
     description = _("The latest news and notices.")
 
     def title(self):
-        return settings.KEXIE_SITE_NAME
+        return chrome.get().settings.site_name
 
     def items(self):
         return tamper.vet(

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
-from kexie.admin_site import StrictLookupsMixin
+from kexie.admin_site import ReportAdmin
 from kexie.audit import record
 from kexie.exports import FORMATS, export_response
 from kexie.models import AuditEntry
@@ -20,28 +20,11 @@ from news.models import Category, ReadingStatistics
 
 
 @admin.register(ReadingStatistics)
-class ReadingStatisticsAdmin(StrictLookupsMixin, admin.ModelAdmin):
-    """Read-only: the changelist is the report; no row is listed, added or changed.
-
-    The report reads its own parameters (``report_parameters``) and never passes them
-    to a changelist; any other parameter is refused as on every changelist.
-    """
+class ReadingStatisticsAdmin(ReportAdmin):
+    """The changelist is the report (see ReportAdmin)."""
 
     # What the report reads; anything else (a lookup such as id__regex) is refused.
     report_parameters = frozenset({"period", "day", "month", "start", "end", "category"})
-
-    def get_queryset(self, request):
-        # Nothing to open one by one: the report is the only view.
-        return super().get_queryset(request).none()
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def get_urls(self):
         return [

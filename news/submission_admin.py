@@ -10,7 +10,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from kexie import exports
-from kexie.admin_site import StrictLookupsMixin
+from kexie.admin_site import ReportAdmin
 from kexie.audit import record
 from kexie.models import AuditEntry
 from news import submission_stats
@@ -19,29 +19,15 @@ from organizations.models import Organization
 
 
 @admin.register(SubmissionStatistics)
-class SubmissionStatisticsAdmin(StrictLookupsMixin, admin.ModelAdmin):
-    """No list of rows: the changelist is the report, read-only, for 编辑, 审核 and 站点管理员."""
+class SubmissionStatisticsAdmin(ReportAdmin):
+    """The changelist is the report (see ReportAdmin), for 编辑, 审核 and 站点管理员."""
 
     report_template = "admin/news/submissionstatistics/report.html"
     print_template = "admin/news/submissionstatistics/print.html"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
     # What the report reads; anything else (a lookup such as id__regex) is refused.
     report_parameters = frozenset(
         {"period", "year", "quarter", "month", "start", "end", "kind", "print"}
     )
-
-    def get_queryset(self, request):
-        # Nothing to open one by one: the report is the only view.
-        return super().get_queryset(request).none()
 
     def get_urls(self):
         info = self.opts.app_label, self.opts.model_name

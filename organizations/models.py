@@ -48,9 +48,17 @@ class Level(models.TextChoices):
     COUNTY = "county", _("County level")
 
 
+# What names an organization on a public page (an article's 来源, a link to its page).
+NAME_FIELDS = ("name", "short_name", "slug")
+
+
 class OrganizationQuerySet(models.QuerySet):
     def active(self):
         return self.filter(is_active=True)
+
+    def names_by_id(self):
+        """Every organization by id, loaded with what names it on public pages."""
+        return {organization.pk: organization for organization in self.only(*NAME_FIELDS)}
 
     def for_directory(self):
         # Kinds in their declared order (the association itself first), not alphabetically.

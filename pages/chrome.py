@@ -55,6 +55,18 @@ def get():
     return chrome
 
 
+def stored_site_name():
+    """The site's name without asking the database (for the page shown when it fails):
+    the shared copy of the site settings, else the environment's."""
+    from django.conf import settings
+
+    try:
+        chrome = cache.get(CACHE_KEY)
+    except Exception:  # the cache may be down too
+        chrome = None
+    return chrome.settings.site_name if chrome is not None else settings.KEXIE_SITE_NAME
+
+
 def admin_name():
     """The short name the admin's header and title show (SiteSettings.short_name)."""
     name = cache.get(ADMIN_NAME_KEY)

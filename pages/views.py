@@ -1,11 +1,9 @@
-from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.shortcuts import redirect
 from django.templatetags.static import static
-from django.utils.decorators import method_decorator
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.generic import DetailView
 
+from kexie.views import StaffPreviewMixin
 from pages import chrome
 from pages.models import Page
 
@@ -22,22 +20,13 @@ class PageDetailView(DetailView):
         return Page.objects.published()
 
 
-@method_decorator(never_cache, name="dispatch")
-class PagePreviewView(PermissionRequiredMixin, PageDetailView):
+class PagePreviewView(StaffPreviewMixin, PageDetailView):
     """Staff preview of a single page, published or not: never cached, never indexed."""
 
     permission_required = "pages.view_page"
 
     def get_queryset(self):
         return Page.objects.all()
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(is_preview=True, **kwargs)
-
-    def render_to_response(self, context, **response_kwargs):
-        response = super().render_to_response(context, **response_kwargs)
-        response["X-Robots-Tag"] = "noindex"
-        return response
 
 
 @require_GET

@@ -211,6 +211,29 @@ def test_every_change_shows_on_the_next_request(client, content, trigger):
         assert expected in text
 
 
+def test_the_article_page_names_the_current_category_and_organization(client):
+    # The article page takes its category, the category's parent and the submitting
+    # organization from copies kept per content generation (news.views): an edit of
+    # any of them must show on the next request, cached or not.
+    parent = CategoryFactory(name="新闻中心", slug="centre")
+    category = CategoryFactory(name="基层动态", slug="local", parent=parent)
+    organization = OrganizationFactory(name="利川市科学技术协会", short_name="利川市科协")
+    article = ArticleFactory(category=category, organization=organization, source="")
+    url = article.get_absolute_url()
+    text = client.get(url).text
+    assert "新闻中心" in text and "基层动态" in text and "来源：利川市科协" in text
+    parent.name = "要闻中心"
+    parent.save()
+    category.name = "县市动态"
+    category.save()
+    organization.short_name = "利川科协"
+    organization.save()
+    for fresh in (url, f"{url}?from=share"):  # the cached page, and one not asked for yet
+        text = client.get(fresh).text
+        assert "要闻中心" in text and "县市动态" in text and "来源：利川科协" in text
+        assert "新闻中心" not in text and "基层动态" not in text
+
+
 def test_a_scheduled_article_appears_when_its_time_comes(client):
     category = CategoryFactory(slug="news", show_on_home=True)
     ArticleFactory(category=category, title="已经发布的稿件")

@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from news.models import Article, ArticleDailyView
 from tests.news.factories import ArticleFactory, AttachmentFactory, CategoryFactory
+from tests.organizations.factories import OrganizationFactory
 
 # Header and footer come from the cache, as on a running site (pages.chrome).
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("warm_site_chrome")]
@@ -22,9 +23,12 @@ BUDGETS = {
     "home": 3,  # sections, latest per section (one query), headlines
     "list": 2,  # count, page
     "category": 3,  # category, count, page
-    "detail": 3,  # article+category, attachments, previous and next (counting: article-views)
+    "detail": 3,  # article, attachments, previous and next (counting: article-views)
+    # Category, parent and organization come from copies kept per content generation.
+    "detail without attachments": 2,  # article, previous and next
     "feed": 1,
-    "sitemap": 7,  # categories (count + list), articles (count + page), honours, organizations, pages
+    # categories, articles and organizations (count + list each), honours, pages
+    "sitemap": 8,
 }
 
 
@@ -33,21 +37,28 @@ def fill(size):
     categories = [
         CategoryFactory(slug=f"section-{n}", parent=parent, show_on_home=True) for n in range(3)
     ]
+    organizations = OrganizationFactory.create_batch(2)
     articles = []
     for number in range(size):
-        article = ArticleFactory(category=categories[number % 3], is_headline=number % 4 == 0)
+        article = ArticleFactory(
+            category=categories[number % 3],
+            is_headline=number % 4 == 0,
+            organization=organizations[number % 2],  # 来源: the organization's name
+        )
         articles.append(article)
-        AttachmentFactory.create_batch(2, article=article)
+        if number % 2 == 0:
+            AttachmentFactory.create_batch(2, article=article)
     return parent, articles
 
 
 def urls(parent, articles):
-    middle = articles[len(articles) // 2]
+    middle = articles[len(articles) // 2 // 2 * 2]  # one with attachments
     return {
         "home": reverse("home"),
         "list": reverse("news:article-list"),
         "category": parent.get_absolute_url(),
         "detail": middle.get_absolute_url(),
+        "detail without attachments": articles[1].get_absolute_url(),
         "feed": reverse("news:feed"),
         "sitemap": reverse("django.contrib.sitemaps.views.sitemap"),
     }
