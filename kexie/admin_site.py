@@ -14,10 +14,13 @@ from django.contrib import admin, messages
 from django.contrib.admin.filters import FieldListFilter, ListFilter
 from django.contrib.admin.utils import get_fields_from_path
 from django.contrib.admin.views.main import ERROR_FLAG, IGNORED_PARAMS, PAGE_VAR
+from django.core.exceptions import PermissionDenied
 from django.db.models.constants import LOOKUP_SEP
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+
+from kexie.exports import FORMATS
 
 NEVER_ALLOWED = frozenset({"regex", "iregex"})
 NOT_LOOKUPS = frozenset({*IGNORED_PARAMS, PAGE_VAR, ERROR_FLAG})
@@ -121,6 +124,20 @@ class ReportAdmin(StrictLookupsMixin, admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def export_view(self, request, fmt):
+        """The report as CSV or Excel: by POST only (a link or an image on another page
+        cannot start a download), for those who may view it; ``export()`` builds it."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        if fmt not in FORMATS:
+            raise Http404
+        return self.export(request, fmt)
+
+    def export(self, request, fmt):
+        raise NotImplementedError
 
 
 class KexieAdminSite(admin.AdminSite):

@@ -4,7 +4,6 @@ import datetime
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponseNotAllowed
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
@@ -12,9 +11,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from kexie.admin_site import ReportAdmin
-from kexie.audit import record
-from kexie.exports import FORMATS, export_response
-from kexie.models import AuditEntry
+from kexie.exports import export_response, record_export
 from news import reading
 from news.models import Category, ReadingStatistics
 
@@ -111,27 +108,11 @@ class ReadingStatisticsAdmin(ReportAdmin):
             "later": self._link(selection, later) if later.start <= today else "",
         }
 
-    def export_view(self, request, fmt):
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
-        if not self.has_view_permission(request):
-            raise PermissionDenied
-        if fmt not in FORMATS:
-            raise Http404
+    def export(self, request, fmt):
         categories = list(Category.objects.select_related("parent"))
         selection = self._selection(request, categories)
         queryset = reading.export_queryset(selection)
-        record(
-            action=AuditEntry.Action.EXPORT,
-            request=request,
-            target=str(self.opts.verbose_name_plural),
-            details={
-                "model": self.opts.label_lower,
-                "format": fmt,
-                "filters": selection.query(),
-                "rows": queryset.count(),
-            },
-        )
+        record_export(request, self.opts, fmt=fmt, filters=selection.query(), rows=queryset.count())
         name = _("Most read %(period)s") % {"period": selection.period.file_label()}
         if selection.category is not None:
             name = f"{name}-{selection.category.name.replace('/', '-')}"

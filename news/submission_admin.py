@@ -2,7 +2,6 @@
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponseNotAllowed
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -11,8 +10,6 @@ from django.utils.translation import gettext as _
 
 from kexie import exports
 from kexie.admin_site import ReportAdmin
-from kexie.audit import record
-from kexie.models import AuditEntry
 from news import submission_stats
 from news.models import SubmissionStatistics
 from organizations.models import Organization
@@ -89,23 +86,11 @@ class SubmissionStatisticsAdmin(ReportAdmin):
         }
         return TemplateResponse(request, self.print_template, context)
 
-    def export_view(self, request, fmt):
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
-        if fmt not in exports.FORMATS:
-            raise Http404
+    def export(self, request, fmt):
         report = self._report(request, notify=False)
         headers, rows = submission_stats.table(report)
-        record(
-            action=AuditEntry.Action.EXPORT,
-            request=request,
-            target=str(self.opts.verbose_name_plural),
-            details={
-                "model": self.opts.label_lower,
-                "format": fmt,
-                "filters": request.GET.dict(),
-                "rows": len(report.rows),
-            },
+        exports.record_export(
+            request, self.opts, fmt=fmt, filters=request.GET.dict(), rows=len(report.rows)
         )
         name = _("Submission statistics")
         return exports.table_response(

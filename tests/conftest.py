@@ -1,7 +1,9 @@
 from pathlib import Path
 
 import pytest
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import Group, Permission
+
+from kexie.accounts import roles
 
 
 def pytest_configure(config):
@@ -95,3 +97,37 @@ def warm_site_chrome(db):
     from pages import chrome
 
     chrome.get()
+
+
+# --- Staff in the role groups (kexie.accounts.roles) ----------------------------
+
+
+@pytest.fixture
+def make_member(django_user_model):
+    """A staff account in one of the role groups created by the roles migration."""
+
+    def make(role, username=None):
+        user = django_user_model.objects.create_user(
+            username=username or f"user-{role}",
+            password="a-long-test-password",
+            is_staff=True,
+        )
+        user.groups.add(Group.objects.get(name=role))
+        return django_user_model.objects.get(pk=user.pk)
+
+    return make
+
+
+@pytest.fixture
+def editor(make_member):
+    return make_member(roles.EDITOR, "editor")
+
+
+@pytest.fixture
+def reviewer(make_member):
+    return make_member(roles.REVIEWER, "reviewer")
+
+
+@pytest.fixture
+def site_admin(make_member):
+    return make_member(roles.SITE_ADMIN, "siteadmin")

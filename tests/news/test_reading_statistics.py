@@ -6,7 +6,6 @@ import io
 
 import openpyxl
 import pytest
-from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
@@ -33,23 +32,6 @@ def days_ago(n):
 
 def views(article, day, count):
     ArticleDailyView.objects.create(article=article, date=day, views=count)
-
-
-@pytest.fixture
-def member(django_user_model):
-    def make(role, username=None):
-        user = django_user_model.objects.create_user(
-            username=username or "member", password="a-long-test-password", is_staff=True
-        )
-        user.groups.add(Group.objects.get(name=role))
-        return django_user_model.objects.get(pk=user.pk)
-
-    return make
-
-
-@pytest.fixture
-def editor(member):
-    return member(roles.EDITOR, "editor")
 
 
 @pytest.fixture
@@ -332,16 +314,16 @@ def test_export_needs_the_csrf_token(editor, read):
 
 
 @pytest.mark.parametrize("role", [roles.EDITOR, roles.REVIEWER, roles.SITE_ADMIN])
-def test_editors_reviewers_and_site_admins_see_the_report(client, member, read, role):
-    client.force_login(member(role))
+def test_editors_reviewers_and_site_admins_see_the_report(client, make_member, read, role):
+    client.force_login(make_member(role))
     assert client.get(REPORT).status_code == 200
     assert client.post(export_url("csv")).status_code == 200
     index = client.get(reverse("admin:index")).content.decode()
     assert REPORT in index
 
 
-def test_contributors_and_the_public_are_refused(client, member, read):
-    contributor = member(roles.CONTRIBUTOR, "contributor")
+def test_contributors_and_the_public_are_refused(client, make_member, read):
+    contributor = make_member(roles.CONTRIBUTOR, "contributor")
     StaffProfile.objects.update_or_create(
         user=contributor, defaults={"organization": OrganizationFactory()}
     )

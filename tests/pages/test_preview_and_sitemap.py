@@ -1,22 +1,11 @@
 """Single pages in the sitemap (published ones only) and their staff preview."""
 
 import pytest
-from django.contrib.auth.models import Group
 from django.urls import reverse
 
-from kexie.accounts import roles
 from pages.models import Page
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def site_admin(django_user_model):
-    user = django_user_model.objects.create_user(
-        "guanli", password="a-long-test-password", is_staff=True
-    )
-    user.groups.add(Group.objects.get(name=roles.SITE_ADMIN))
-    return user
 
 
 def test_published_single_pages_are_in_the_sitemap_unpublished_ones_are_not(client):
